@@ -1,0 +1,23 @@
+import type { Command } from 'commander';
+import { register as workflow } from './workflow.js';
+import { register as data } from './data.js';
+import { register as analysis } from './analysis.js';
+import { register as ml } from './ml.js';
+import { register as gbdt } from './gbdt.js';
+import { register as sagemaker } from './sagemaker.js';
+import { register as ds } from './ds.js';
+import { register as chart } from './chart.js';
+import { register as tui } from './tui.js';
+
+/** The order here is the order in `quantflow --help`. */
+export function registerAll(program: Command): void {
+  workflow(program);
+  data(program);
+  analysis(program);
+  ml(program);
+  gbdt(program);
+  sagemaker(program);
+  ds(program);
+  chart(program);
+  tui(program);
+}

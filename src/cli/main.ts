@@ -1,0 +1,33 @@
+/**
+ * The quantflow CLI. Commands are thin: parse, call a module, print text or JSON, return an exit
+ * code. Each area registers its commands from its own file; the modules behind them are imported
+ * lazily inside the actions so `quantflow --help` stays fast.
+ */
+import { Command, CommanderError } from 'commander';
+import { registerAll } from './commands/index.js';
+import { reportError } from './action.js';
+import { ExitCode } from '../core/errors.js';
+
+const program = new Command('quantflow');
+program
+  .description('A terminal workstation for machine-learning stock selection.')
+  .version('0.1.0', '-V, --version')
+  .option('--db <path>', 'the SQLite store (else QUANTFLOW_DB, else ./data/quantflow.db)')
+  .option('--debug', 'print stack traces for internal errors')
+  .option('--no-color', 'no colours in output')
+  .showHelpAfterError('(add --help for usage)')
+  .configureOutput({ outputError: (str, write) => write(str) })
+  .exitOverride();
+
+registerAll(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) {
+    // Help and version exit 0; usage errors exit 2 (commander already printed the message).
+    process.exitCode = e.exitCode === 0 ? ExitCode.ok : ExitCode.badInput;
+  } else {
+    process.exitCode = reportError(e);
+  }
+}
