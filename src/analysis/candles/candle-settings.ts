@@ -1,0 +1,183 @@
+/**
+ * TA-Lib's candle settings (the defaults of TA-Lib 0.6) and the shared per-bar quantities every
+ * pattern reads: real body, high-low range, shadows, colour, and the rolling "period total"
+ * averages that turn a setting into a threshold.
+ *
+ * Exactness notes (why the averages are cached by (setting, first index) and not just by setting):
+ * TA-Lib keeps one running sum per setting and per offset bar. Each sum starts at 0, adds the
+ * ranges of the `period` bars `[first, first+period)` one by one, and then slides by
+ * `total += range(t) - range(t - period)` (the difference is rounded first, then added). The
+ * value the sum holds at bar t therefore depends, in its last bits, on where it started; so the
+ * cache key includes `first`, which each pattern derives from its lookback exactly as TA-Lib does.
+ * The threshold itself is `factor * (total / period) / (Shadows ? 2 : 1)`, evaluated in that order.
+ */
+
+export const enum RangeType {
+  RealBody = 0,
+  HighLow = 1,
+  Shadows = 2,
+}
+
+export interface CandleSetting {
+  readonly name: string;
+  readonly rangeType: RangeType;
+  readonly period: number;
+  readonly factor: number;
+}
+
+/** Indexes into SETTINGS. */
+export const S = {
+  BodyLong: 0,
+  BodyVeryLong: 1,
+  BodyShort: 2,
+  BodyDoji: 3,
+  ShadowLong: 4,
+  ShadowVeryLong: 5,
+  ShadowShort: 6,
+  ShadowVeryShort: 7,
+  Near: 8,
+  Far: 9,
+  Equal: 10,
+} as const;
+export type SettingId = (typeof S)[keyof typeof S];
+
+/** TA_RestoreCandleDefaultSettings: range type, averaging period, factor. */
+export const SETTINGS: readonly CandleSetting[] = [
+  { name: 'BodyLong', rangeType: RangeType.RealBody, period: 10, factor: 1.0 },
+  { name: 'BodyVeryLong', rangeType: RangeType.RealBody, period: 10, factor: 3.0 },
+  { name: 'BodyShort', rangeType: RangeType.RealBody, period: 10, factor: 1.0 },
+  { name: 'BodyDoji', rangeType: RangeType.HighLow, period: 10, factor: 0.1 },
+  { name: 'ShadowLong', rangeType: RangeType.RealBody, period: 0, factor: 1.0 },
+  { name: 'ShadowVeryLong', rangeType: RangeType.RealBody, period: 0, factor: 2.0 },
+  { name: 'ShadowShort', rangeType: RangeType.Shadows, period: 10, factor: 1.0 },
+  { name: 'ShadowVeryShort', rangeType: RangeType.HighLow, period: 10, factor: 0.1 },
+  { name: 'Near', rangeType: RangeType.HighLow, period: 5, factor: 0.2 },
+  { name: 'Far', rangeType: RangeType.HighLow, period: 5, factor: 0.6 },
+  { name: 'Equal', rangeType: RangeType.HighLow, period: 5, factor: 0.05 },
+];
+
+export function periodOf(s: SettingId): number {
+  return SETTINGS[s]!.period;
+}
+
+/**
+ * The bars of one stock plus the derived arrays shared by all 61 patterns. Build one per stock and
+ * pass it to every pattern: the per-bar arrays are computed once, the rolling averages lazily, once
+ * per (setting, first index).
+ */
+export class CandleContext {
+  readonly n: number;
+  readonly open: Float64Array;
+  readonly high: Float64Array;
+  readonly low: Float64Array;
+  readonly close: Float64Array;
+  /** |C - O| */
+  readonly body: Float64Array;
+  /** H - L */
+  readonly range: Float64Array;
+  /** H - max(O, C) */
+  readonly upper: Float64Array;
+  /** min(O, C) - L */
+  readonly lower: Float64Array;
+  /** max(O, C), min(O, C) */
+  readonly top: Float64Array;
+  readonly bottom: Float64Array;
+  /** +1 white (C >= O, a doji with C == O counts as white), -1 black */
+  readonly color: Int8Array;
+  private shadowsArr: Float64Array | undefined;
+  private readonly cache = new Map<number, Float64Array>();
+
+  constructor(open: Float64Array, high: Float64Array, low: Float64Array, close: Float64Array) {
+    const n = Math.min(open.length, high.length, low.length, close.length);
+    this.n = n;
+    this.open = open;
+    this.high = high;
+    this.low = low;
+    this.close = close;
+    const body = (this.body = new Float64Array(n));
+    const range = (this.range = new Float64Array(n));
+    const upper = (this.upper = new Float64Array(n));
+    const lower = (this.lower = new Float64Array(n));
+    const top = (this.top = new Float64Array(n));
+    const bottom = (this.bottom = new Float64Array(n));
+    const color = (this.color = new Int8Array(n));
+    for (let i = 0; i < n; i++) {
+      const o = open[i]!;
+      const c = close[i]!;
+      const h = high[i]!;
+      const l = low[i]!;
+      const white = c >= o;
+      const t = white ? c : o;
+      const b = white ? o : c;
+      body[i] = Math.abs(c - o);
+      range[i] = h - l;
+      upper[i] = h - t;
+      lower[i] = b - l;
+      top[i] = t;
+      bottom[i] = b;
+      color[i] = white ? 1 : -1;
+    }
+  }
+
+  /** upper + lower shadow, the range of the Shadows type. */
+  shadows(): Float64Array {
+    if (!this.shadowsArr) {
+      const n = this.n;
+      const a = new Float64Array(n);
+      const u = this.upper;
+      const l = this.lower;
+      for (let i = 0; i < n; i++) a[i] = u[i]! + l[i]!;
+      this.shadowsArr = a;
+    }
+    return this.shadowsArr;
+  }
+
+  rangeOf(t: RangeType): Float64Array {
+    return t === RangeType.RealBody ? this.body : t === RangeType.HighLow ? this.range : this.shadows();
+  }
+
+  /**
+   * The threshold array of a setting whose running total started summing at bar `first`:
+   * `a[t]` is the setting's average over bars [t - period, t), valid for t >= first + period
+   * (0 before). For a period-0 setting it is `factor * range(t)` of the bar itself.
+   */
+  avg(s: SettingId, first: number): Float64Array {
+    const set = SETTINGS[s]!;
+    const p = set.period;
+    const key = p === 0 ? s * 4096 + 4095 : s * 4096 + first;
+    let a = this.cache.get(key);
+    if (a) return a;
+    const n = this.n;
+    a = new Float64Array(n);
+    const r = this.rangeOf(set.rangeType);
+    const f = set.factor;
+    const div = set.rangeType === RangeType.Shadows ? 2.0 : 1.0;
+    if (p === 0) {
+      for (let t = 0; t < n; t++) a[t] = (f * r[t]!) / div;
+    } else {
+      let total = 0;
+      const start = first + p;
+      for (let j = first; j < start && j < n; j++) total += r[j]!;
+      for (let t = start; t < n; t++) {
+        a[t] = (f * (total / p)) / div;
+        total += r[t]! - r[t - p]!;
+      }
+    }
+    this.cache.set(key, a);
+    return a;
+  }
+
+  /**
+   * The threshold a pattern with lookback `lookback` uses for the bar k places before the current
+   * one: TA-Lib starts that total at `lookback - period - k`. Index the result with `i - k`.
+   */
+  avgAt(s: SettingId, lookback: number, k: number): Float64Array {
+    return this.avg(s, lookback - SETTINGS[s]!.period - k);
+  }
+}
+
+/** One pattern: its TA-Lib lookback (default settings) and a single pass that fills `out[lookback..n)`. */
+export interface PatternDef {
+  readonly lookback: number;
+  run(ctx: CandleContext, out: Int32Array): void;
+}

@@ -1,0 +1,55 @@
+/**
+ * The 61 TA-Lib 0.6 candlestick pattern functions (CDL*), computed natively and bit-exactly
+ * (verified against the `talib` binding in test/analysis/candles). Outputs are Int32Arrays aligned
+ * with the input: 0 for the first `lookback` bars and wherever the pattern does not fire, else
+ * ±80 / ±100 / ±200 as TA-Lib reports.
+ */
+import type { Bars } from '../../market/bars.js';
+import { CandleContext, type PatternDef } from './candle-settings.js';
+import * as single from './single-bar.js';
+
+export { CandleContext } from './candle-settings.js';
+export type { PatternDef } from './candle-settings.js';
+
+const REGISTRY: Record<string, PatternDef> = { ...single };
+
+/** The TA-Lib function names, sorted as TA-Lib lists them (CDL2CROWS ... CDLXSIDEGAP3METHODS). */
+export const PATTERN_NAMES: readonly string[] = Object.freeze(Object.keys(REGISTRY).sort());
+
+export function patternDef(name: string): PatternDef {
+  const d = REGISTRY[name];
+  if (!d) throw new Error(`unknown candlestick pattern ${name}`);
+  return d;
+}
+
+/** TA-Lib's lookback (outBegIdx) of a pattern under the default candle settings. */
+export function patternLookback(name: string): number {
+  return patternDef(name).lookback;
+}
+
+/** Runs one pattern on a prepared context (share the context across patterns of the same bars). */
+export function runPattern(name: string, ctx: CandleContext, out = new Int32Array(ctx.n)): Int32Array {
+  const d = patternDef(name);
+  if (out.length < ctx.n) throw new Error('output shorter than the bars');
+  out.fill(0, 0, Math.min(d.lookback, ctx.n));
+  if (ctx.n > d.lookback) d.run(ctx, out);
+  return out;
+}
+
+export function computePattern(
+  name: string,
+  open: Float64Array,
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+): Int32Array {
+  return runPattern(name, new CandleContext(open, high, low, close));
+}
+
+/** All 61 patterns of one stock, sharing the body/range/shadow arrays and the rolling averages. */
+export function computeAllPatterns(bars: Pick<Bars, 'open' | 'high' | 'low' | 'close'>): Record<string, Int32Array> {
+  const ctx = new CandleContext(bars.open, bars.high, bars.low, bars.close);
+  const res: Record<string, Int32Array> = {};
+  for (const name of PATTERN_NAMES) res[name] = runPattern(name, ctx);
+  return res;
+}
