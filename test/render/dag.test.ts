@@ -1,0 +1,82 @@
+import { describe, it, expect } from 'vitest';
+import { renderDag, type DagNode } from '../../src/render/dag.js';
+import { renderDagBoxes } from '../../src/render/dag-boxes.js';
+import { STATUS_STYLES, statusStyle } from '../../src/render/status.js';
+import { TASK_STATES, WORKFLOW_STATES } from '../../src/workflow/states.js';
+import { makeTheme } from '../../src/render/theme.js';
+import { visibleWidth } from '../../src/render/text.js';
+
+const diamond: DagNode[] = [
+  { id: 'train', label: 'train', deps: ['features', 'signals'], status: 'PENDING' },
+  { id: 'download', label: 'download', deps: [], status: 'SUCCESS', duration: '1.2s' },
+  { id: 'signals', label: 'signals', deps: ['download'], status: 'RUNNING_EXECUTION', progress: 0.5 },
+  { id: 'features', label: 'features', deps: ['download'], status: 'FAILURE', note: 'retry 1/3' },
+];
+
+describe('status glyphs', () => {
+  it('every task and workflow state has its own glyph and label', () => {
+    for (const s of [...TASK_STATES, ...WORKFLOW_STATES, 'PENDING']) {
+      expect(STATUS_STYLES[s], s).toBeDefined();
+      expect(statusStyle(s).glyph).not.toBe('?');
+    }
+    const glyphs = TASK_STATES.map((s) => STATUS_STYLES[s]!.glyph);
+    expect(new Set(glyphs).size).toBe(glyphs.length);
+  });
+});
+
+describe('git-graph DAG', () => {
+  it('puts one task a row in topological order with fork and merge lanes', () => {
+    const r = renderDag(diamond, { width: 60, selected: 'features' });
+    expect(r.order).toEqual(['download', 'signals', 'features', 'train']);
+    expect(r.lines.map((l) => l.trimEnd())).toEqual([
+      ' ✔─╮  download                                  1.2s success',
+      ' ● │  signals                     ███░░░  50%        running',
+      '›│ ✖  features                      retry 1/3        failed',
+      ' ○─╯  train                                          pending',
+    ]);
+    for (const l of r.lines) expect(visibleWidth(l)).toBe(60);
+    expect(r.rowOf.get('train')).toBe(3);
+  });
+
+  it('shows the spinner frame for running tasks and SageMaker steps under their task', () => {
+    const nodes: DagNode[] = [
+      { id: 'a', label: 'prep', deps: [], status: 'SUCCESS' },
+      { id: 'b', label: 'fit', deps: ['a'], status: 'RUNNING_EXECUTION', steps: [{ name: 'TrainStep', status: 'RUNNING_EXECUTION' }, { name: 'Eval', status: 'PENDING' }] },
+    ];
+    const r = renderDag(nodes, { width: 60, spinnerFrame: 3 });
+    expect(r.lines[1]).toContain('⠸');
+    expect(r.lines[2]).toContain('⠸ TrainStep');
+    expect(r.lines[3]).toContain('○ Eval');
+    expect(r.idAt).toEqual(['a', 'b', undefined, undefined]);
+  });
+
+  it('caps the lanes and summarises the rest', () => {
+    const nodes: DagNode[] = [{ id: 'root', label: 'root', deps: [], status: 'SUCCESS' }];
+    for (let i = 0; i < 10; i++) nodes.push({ id: `t${i}`, label: `t${i}`, deps: ['root'], status: 'PENDING' });
+    const r = renderDag(nodes, { width: 80, maxLanes: 4 });
+    expect(r.lines[0]).toMatch(/\+\d/);
+    for (const l of r.lines) expect(visibleWidth(l)).toBe(80);
+  });
+
+  it('colours status glyphs when the theme has colour, never only colour', () => {
+    const r = renderDag(diamond, { width: 60, theme: makeTheme({ color: true }) });
+    expect(r.lines[0]).toContain('\x1b[32m✔');
+    expect(r.lines[2]).toContain('\x1b[31m✖');
+  });
+});
+
+describe('layered box DAG', () => {
+  it('lays layers left to right with boxes and arrows, and says whether it fits', () => {
+    const r = renderDagBoxes(diamond, { width: 100 });
+    const text = r.lines.join('\n');
+    expect(r.fits).toBe(true);
+    expect(text).toContain('│ ✔ download');
+    expect(text).toContain('▸│ ✖ features');
+    expect(text).toContain('▸│ ○ train');
+    // download is in the first column, train in the last.
+    const row = r.lines.find((l) => l.includes('download'))!;
+    expect(row.indexOf('download')).toBeLessThan(10);
+    expect(r.lines.find((l) => l.includes('train'))!.indexOf('train')).toBeGreaterThan(row.indexOf('download') + 30);
+    expect(renderDagBoxes(diamond, { width: 30 }).fits).toBe(false);
+  });
+});
