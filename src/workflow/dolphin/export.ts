@@ -78,13 +78,15 @@ const PLACEHOLDER = /\$\{[^}]*\}|\$\[[^\]$]+\]/g;
 
 function warnDsDifferences(wf: WorkflowDef, version: DsVersion, warn: (w: Omit<ExportWarning, 'workflow'>) => void): void {
   let hasScripts = false;
+  const placeholders = new Set<string>();
+  const usedBy: string[] = [];
   for (const t of wf.tasks) {
     if (t.timeout > 0 && !t.timeoutNotifyStrategy)
       warn({ task: t.name, loc: t.loc, message: `timeout ${t.timeout} min without timeout_notify_strategy: DolphinScheduler does nothing when it expires (set WARN, FAILED or WARNFAILED)` });
     const text = [t.script ?? '', t.sagemakerRequestJson ?? '', ...t.localParams.map((p) => p.value)].join('\n');
-    const found = [...new Set(text.match(PLACEHOLDER) ?? [])];
-    if (found.length > 0)
-      warn({ task: t.name, loc: t.loc, message: `${found.slice(0, 4).join(', ')}${found.length > 4 ? ', ...' : ''} resolve on the DolphinScheduler worker with DolphinScheduler's parameters, not quantflow's` });
+    const found = (text.match(PLACEHOLDER) ?? []).filter((m) => !m.startsWith('${setValue('));
+    if (found.length > 0) usedBy.push(t.name);
+    for (const f of found) placeholders.add(f);
     for (const m of text.matchAll(/\$\[([^\]$]+)\]/g))
       if (/^[\d\s+\-*/%()]+$/.test(m[1]!) && !/^\d$/.test(m[1]!))
         warn({ task: t.name, loc: t.loc, message: `$[${m[1]}] looks like bash arithmetic, but DolphinScheduler parses it as a date expression and may fail the task; use $((...))` });
@@ -92,6 +94,13 @@ function warnDsDifferences(wf: WorkflowDef, version: DsVersion, warn: (w: Omit<E
     const dsType = t.type === 'SUB_PROCESS' ? dialectOf(version).subTaskType : t.type === 'NOOP' ? 'SHELL' : t.type;
     if (!TASK_TYPES_BY_VERSION[version].has(dsType))
       warn({ task: t.name, loc: t.loc, message: `DolphinScheduler ${version} has no ${dsType} task type` });
+  }
+  if (usedBy.length > 0) {
+    const list = [...placeholders];
+    warn({
+      loc: wf.loc,
+      message: `${list.slice(0, 5).join(', ')}${list.length > 5 ? ', ...' : ''} (in ${usedBy.join(', ')}) resolve on the DolphinScheduler worker from DolphinScheduler's parameters (global, local, upstream OUT, startup), not from quantflow's`,
+    });
   }
   if (hasScripts)
     warn({

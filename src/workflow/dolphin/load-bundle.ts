@@ -1,10 +1,7 @@
-/** Loads a workflow file with the dialect loader (src/workflow/dialect/load.ts). */
+/** Loads a workflow file (and the children it references) with the dialect loader. */
 import type { WorkflowBundle } from '../model.js';
-
-type Loader = { loadWorkflow: (path: string, opts?: { cwd?: string; env?: NodeJS.ProcessEnv }) => WorkflowBundle };
+import { loadWorkflow } from '../dialect/load.js';
 
 export async function loadBundle(file: string): Promise<WorkflowBundle> {
-  const spec = '../dialect/load.js';
-  const mod = (await import(spec)) as Loader;
-  return mod.loadWorkflow(file);
+  return loadWorkflow(file);
 }

@@ -136,7 +136,7 @@ describe('ds export of an original-style workflow', () => {
     const msgs = r.warnings.map((w) => `${w.workflow}/${w.task ?? ''}: ${w.message}`);
     expect(msgs.some((m) => m.startsWith('train_model/sagemaker: timeout 120 min without timeout_notify_strategy'))).toBe(true);
     expect(msgs.some((m) => m.startsWith('prepare_datas/merge: timeout'))).toBe(false);
-    expect(msgs.some((m) => m.startsWith('prepare_datas/merge:') && m.includes('$[yyyyMMdd-1]') && m.includes('worker'))).toBe(true);
+    expect(msgs.some((m) => m.startsWith('prepare_datas/:') && m.includes('$[yyyyMMdd-1]') && m.includes('${project}') && m.includes('(in download_data, calc_signals, calc_features, merge)') && m.includes('worker'))).toBe(true);
     expect(msgs.some((m) => m.includes("worker's task directory"))).toBe(true);
     expect(msgs.some((m) => m.includes('--sagemaker-datasource'))).toBe(true);
     expect(exported('3.2', 3).warnings.some((w) => w.message.includes('--sagemaker-datasource'))).toBe(false);
