@@ -7,11 +7,15 @@
 import type { Bars } from '../../market/bars.js';
 import { CandleContext, type PatternDef } from './candle-settings.js';
 import * as single from './single-bar.js';
+import * as two from './two-bar.js';
+import * as stars from './three-bar-stars.js';
+import * as lines from './three-bar-lines.js';
+import * as multi from './multi-bar.js';
 
 export { CandleContext } from './candle-settings.js';
 export type { PatternDef } from './candle-settings.js';
 
-const REGISTRY: Record<string, PatternDef> = { ...single };
+const REGISTRY: Record<string, PatternDef> = { ...single, ...two, ...stars, ...lines, ...multi };
 
 /** The TA-Lib function names, sorted as TA-Lib lists them (CDL2CROWS ... CDLXSIDEGAP3METHODS). */
 export const PATTERN_NAMES: readonly string[] = Object.freeze(Object.keys(REGISTRY).sort());
