@@ -51,33 +51,38 @@ export function showPath(path: Path): string {
 }
 
 /** Applies $FILE then $ENV to every string under `value` (lists and mappings walked). */
-function expandAll(ctx: BuildContext, value: unknown, path: Path): unknown {
+function expandAll(ctx: BuildContext, value: unknown, path: Path, label: string, rel: Path): unknown {
   if (typeof value === 'string') {
     try {
       return expandString(value, ctx.macros);
     } catch (e) {
       if (e instanceof MacroError) {
-        err(ctx, `${showPath(path)}: ${e.message}`, path);
+        err(ctx, `${label}: ${showPath(rel)}: ${e.message}`, path);
         return value;
       }
       throw e;
     }
   }
-  if (Array.isArray(value)) return value.map((v, i) => expandAll(ctx, v, [...path, i]));
+  if (Array.isArray(value)) return value.map((v, i) => expandAll(ctx, v, [...path, i], label, [...rel, i]));
   if (isMapping(value)) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = expandAll(ctx, v, [...path, k]);
+    for (const [k, v] of Object.entries(value)) out[k] = expandAll(ctx, v, [...path, k], label, [...rel, k]);
     return out;
   }
   return value;
 }
 
-function checkSchema<T>(ctx: BuildContext, schema: z.ZodType<T>, value: unknown, base: Path): T | undefined {
+/**
+ * Runs a schema; each issue is reported at its value, as `LABEL: key.path expected ...`
+ * (`base` is the YAML path of `value`, `rel` the key path shown relative to the label).
+ */
+function checkSchema<T>(ctx: BuildContext, schema: z.ZodType<T>, value: unknown, base: Path, label: string, rel: Path = []): T | undefined {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   for (const issue of r.error.issues) {
-    const path = [...base, ...(issue.path as (string | number)[])];
-    err(ctx, `${showPath(path)} ${describeIssue(issue, value)}`, path);
+    const sub = issue.path as (string | number)[];
+    const shown = showPath([...rel, ...sub]);
+    err(ctx, `${label}: ${shown === '' ? 'value' : shown} ${describeIssue(issue, value)}`, [...base, ...sub]);
   }
   return undefined;
 }
@@ -126,9 +131,9 @@ export function buildWorkflow(ctx: BuildContext, top: unknown): WorkflowDef | un
     err(ctx, top.workflow === undefined ? 'missing the top-level "workflow" mapping' : '"workflow" must be a mapping', top.workflow === undefined ? [] : ['workflow']);
     return undefined;
   }
-  const rawWf = expandAll(ctx, top.workflow, ['workflow']) as Record<string, unknown>;
+  const rawWf = expandAll(ctx, top.workflow, ['workflow'], 'workflow', []) as Record<string, unknown>;
   unknownKeys(ctx, rawWf, WORKFLOW_KEYS, ['workflow'], 'workflow');
-  const w = checkSchema(ctx, workflowSchema, rawWf, ['workflow']) as WorkflowInput | undefined;
+  const w = checkSchema(ctx, workflowSchema, rawWf, ['workflow'], 'workflow') as WorkflowInput | undefined;
 
   const tasksRaw = top.tasks;
   const tasks: TaskDef[] = [];
@@ -207,7 +212,7 @@ function paramsOf(ctx: BuildContext, raw: Record<string, unknown>, key: 'input_p
         }
       } catch (e) {
         if (e instanceof MacroError) {
-          err(ctx, `${showPath(p)}: ${e.message}`, p);
+          err(ctx, `task "${String(raw.name)}": ${key}.${prop}: ${e.message}`, p);
           continue;
         }
         throw e;
@@ -231,16 +236,16 @@ function buildTask(ctx: BuildContext, t: unknown, path: Path, workerGroup: strin
     return undefined;
   }
   // PyDS strips task_type and deps before its parse rules; everything else goes through $FILE/$ENV.
+  const label = typeof t.name === 'string' || typeof t.name === 'number' ? `task "${t.name}"` : showPath(path);
   const raw: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(t)) raw[k] = k === 'task_type' || k === 'deps' ? v : expandAll(ctx, v, [...path, k]);
-  const label = typeof raw.name === 'string' ? `task "${raw.name}"` : showPath(path);
+  for (const [k, v] of Object.entries(t)) raw[k] = k === 'task_type' || k === 'deps' ? v : expandAll(ctx, v, [...path, k], label, [k]);
 
   let info: TaskTypeInfo | undefined;
   if (typeof raw.task_type === 'string') {
     info = lookupTaskType(raw.task_type);
     if (!info) err(ctx, `${label}: unknown task_type "${raw.task_type}"${suggestion(raw.task_type, TASK_TYPE_NAMES)}`, [...path, 'task_type']);
   }
-  const common = checkSchema(ctx, commonTaskSchema, raw, path) as CommonTaskInput | undefined;
+  const common = checkSchema(ctx, commonTaskSchema, raw, path, label) as CommonTaskInput | undefined;
   if (!info) return undefined;
 
   const known = ['name', 'task_type', 'deps', ...info.keys, ...(info.logic ? ['description'] : COMMON_TASK_KEYS)];
@@ -262,7 +267,7 @@ function buildTask(ctx: BuildContext, t: unknown, path: Path, workerGroup: strin
     if (info.type === 'SWITCH' && k === 'condition') schema = switchCondition;
     if (info.type === 'CONDITIONS' && k === 'groups') schema = conditionGroups;
     if (info.type === 'DEPENDENT' && k === 'groups') schema = dependentGroups;
-    if (schema && checkSchema(ctx, schema, raw[k], [...path, k]) === undefined) typeOk = false;
+    if (schema && checkSchema(ctx, schema, raw[k], [...path, k], label, [k]) === undefined) typeOk = false;
   }
   if (!common || !typeOk) return undefined;
 
@@ -319,7 +324,7 @@ function buildTask(ctx: BuildContext, t: unknown, path: Path, workerGroup: strin
       try {
         JSON.parse(json);
       } catch {
-        if (!json.includes('${') && !json.includes('$[')) warn(ctx, `${label}: sagemaker_request_json is not valid JSON`, [...path, 'sagemaker_request_json']);
+        if (!json.includes('${') && !json.includes('$[') && !json.includes('$ENV{') && !json.startsWith('$FILE{')) warn(ctx, `${label}: sagemaker_request_json is not valid JSON`, [...path, 'sagemaker_request_json']);
       }
       break;
     }

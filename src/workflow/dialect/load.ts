@@ -174,7 +174,7 @@ export function loadWorkflowFile(path: string, opts: LoadOptions = {}): LoadResu
   }
   for (const wf of order) {
     for (const t of wf.tasks) {
-      if (t.type === 'SUB_PROCESS' && t.childWorkflow !== undefined && !byName.has(t.childWorkflow)) {
+      if (t.type === 'SUB_PROCESS' && t.childWorkflow !== undefined && !byName.has(t.childWorkflow) && !t.childWorkflow.includes('$WORKFLOW{')) {
         loader.diagnostics.push({
           severity: 'warning',
           message: `task "${t.name}": sub-workflow "${t.childWorkflow}" is not loaded with this file (write $WORKFLOW{"file.yaml"} to run it locally)`,

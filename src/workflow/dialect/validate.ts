@@ -26,12 +26,12 @@ export function validateWorkflow(ctx: BuildContext, wf: WorkflowDef): void {
   }
   const all = [...names.keys()];
   const ref = (t: TaskDef, target: string, path: Path, what: string): void => {
-    if (!names.has(target)) at(ctx, 'error', `task "${t.name}": ${what} "${target}" is not a task of this workflow${suggestion(target, all)}`, path);
+    if (!names.has(target)) at(ctx, 'error', `task "${t.name}": ${what}: no task named "${target}" in this workflow${suggestion(target, all)}`, path);
   };
   for (const t of wf.tasks) {
     const p = pathOf(t);
     const explicit = Array.isArray(t.raw.deps) ? (t.raw.deps as unknown[]).map(String) : [];
-    explicit.forEach((d, i) => ref(t, d, [...p, 'deps', i], 'deps names'));
+    explicit.forEach((d, i) => ref(t, d, [...p, 'deps', i], 'deps'));
     if (t.switchBranches) t.switchBranches.forEach((b, i) => ref(t, b.task, [...p, 'condition', i, 'task'], 'switch branch'));
     if (t.condition) {
       if (t.condition.successTask) ref(t, t.condition.successTask, [...p, 'success_task'], 'success_task');

@@ -1,0 +1,159 @@
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { formatDiagnostic, loadWorkflow, loadWorkflowFile } from '../../../src/workflow/dialect/load.js';
+import { repoRoot, tempDir } from '../../support/fs.js';
+
+const dir = resolve(repoRoot, 'test/fixtures/workflows/macros');
+const tmp = tempDir('qf-dialect-');
+afterAll(() => tmp.cleanup());
+
+function yamlFile(name: string, text: string): string {
+  const f = join(tmp.dir, name);
+  writeFileSync(f, text);
+  return f;
+}
+
+describe('anchors, aliases and merge keys', () => {
+  const b = loadWorkflowFile(join(dir, 'anchors.yaml'), { cwd: repoRoot, env: {} });
+  const wf = b.bundle!.root;
+  const t = (name: string) => wf.tasks.find((x) => x.name === name)!;
+
+  it('ignores top-level anchor holders and resolves aliases anywhere', () => {
+    expect(wf.name).toBe('anchors');
+    expect(wf.params).toEqual({ project: 'demo', repo: 'https://example.invalid/repo.git' });
+    expect(t('a').localParams).toEqual([{ prop: 'project', direct: 'IN', type: 'VARCHAR', value: '${project}' }]);
+  });
+
+  it('merge keys fill keys not written; explicit keys win; lists merge in order', () => {
+    expect([t('a').type, t('a').failRetryTimes, t('a').priority, t('a').timeoutNotifyStrategy]).toEqual(['SHELL', 2, 'HIGH', 'WARN']);
+    expect([t('b').failRetryTimes, t('b').workerGroup, t('b').priority]).toEqual([0, 'gpu', 'HIGH']);
+    expect([t('c').type, t('c').typeAsWritten, t('c').failRetryTimes]).toEqual(['SAGEMAKER', 'SageMaker', 2]);
+  });
+
+  it('matches task types case-insensitively, with aliases', () => {
+    expect([t('d').type, t('d').childWorkflow]).toEqual(['SUB_PROCESS', 'someone_elses']);
+    expect([t('e').type, t('e').typeAsWritten]).toEqual(['SAGEMAKER', 'sagemaker']);
+    expect(t('f').type).toBe('NOOP');
+  });
+
+  it('input/output params: TYPE(value), types inferred from YAML scalars, values as strings', () => {
+    expect(t('f').localParams).toEqual([
+      { prop: 'n', direct: 'IN', type: 'INTEGER', value: '3' },
+      { prop: 'ratio', direct: 'IN', type: 'FLOAT', value: '1.0' },
+      { prop: 'ok', direct: 'IN', type: 'BOOLEAN', value: 'true' },
+      { prop: 'empty', direct: 'IN', type: 'VARCHAR', value: '' },
+      { prop: 'path', direct: 'IN', type: 'FILE', value: 'out.txt' },
+      { prop: 'blank', direct: 'IN', type: 'VARCHAR', value: '' },
+      { prop: 'result', direct: 'OUT', type: 'LONG', value: '0' },
+    ]);
+  });
+
+  it('warns about a sub-workflow that is not loaded with the file', () => {
+    expect(b.diagnostics.map(formatDiagnostic)).toEqual([
+      'test/fixtures/workflows/macros/anchors.yaml:32:5: warning: task "d": sub-workflow "someone_elses" is not loaded with this file (write $WORKFLOW{"file.yaml"} to run it locally)',
+    ]);
+  });
+
+  it('locates a bad value reached through an alias at the alias, and values inside it at the anchor', () => {
+    const f = yamlFile(
+      'alias-loc.yaml',
+      [
+        'holder:',
+        '  cmd: &cmd [echo, hi]', // line 2
+        '  lp: &lp {prop: x, direct: UP, type: VARCHAR}', // line 3
+        'workflow: {name: alias_loc}',
+        'tasks:',
+        '  - name: t',
+        '    task_type: Shell',
+        '    command: *cmd', // line 8
+        '    local_params: [*lp]',
+        '',
+      ].join('\n'),
+    );
+    expect(loadWorkflowFile(f, { cwd: tmp.dir }).diagnostics.map(formatDiagnostic)).toEqual([
+      'alias-loc.yaml:3:29: task "t": local_params[0].direct expected one of IN, OUT, got "UP"',
+      'alias-loc.yaml:8:14: task "t": command expected a string, got a list',
+    ]);
+  });
+
+  it('an unknown TYPE(value) is an error, as in PyDolphinScheduler', () => {
+    const f = yamlFile('typed.yaml', 'workflow: {name: typed}\ntasks:\n  - {name: t, task_type: NoOp, input_params: {x: "NUMBER(3)"}}\n');
+    expect(loadWorkflowFile(f, { cwd: tmp.dir }).diagnostics.map(formatDiagnostic)).toEqual([
+      'typed.yaml:3:50: task "t": input_params.x: "NUMBER(3)" reads as TYPE(value) but NUMBER is not a parameter type (VARCHAR, INTEGER, LONG, FLOAT, DOUBLE, DATE, TIME, TIMESTAMP, BOOLEAN, LIST, FILE)',
+    ]);
+  });
+
+  it('keeps YES/NO as strings (YAML 1.2) and applies the task defaults', () => {
+    const f = yamlFile('defaults.yaml', 'workflow: {name: d, worker_group: wg}\ntasks:\n  - {name: off, task_type: Shell, command: "true", flag: NO}\n  - {name: on, task_type: Shell, command: "true"}\n');
+    const w = loadWorkflow(f, { cwd: tmp.dir }).root;
+    expect(w.tasks[0].flag).toBe('NO');
+    const on = w.tasks[1];
+    expect([on.flag, on.priority, on.workerGroup, on.delayTime, on.failRetryTimes, on.failRetryInterval, on.timeout]).toEqual(['YES', 'MEDIUM', 'wg', 0, 0, 1, 0]);
+    expect([w.project, w.timezone, w.executionType, w.releaseState, w.warningType, w.run, w.onlineSchedule]).toEqual([
+      'project-pydolphin', 'Asia/Shanghai', 'PARALLEL', 'online', 'NONE', false, false,
+    ]);
+  });
+
+  it('normalizes start_time/end_time to yyyy-MM-dd HH:mm:ss', () => {
+    const f = yamlFile('window.yaml', 'workflow: {name: w, schedule: "0 0 1 * * ? *", start_time: 2024/01/02, end_time: "20241231 235959"}\ntasks: []\n');
+    const w = loadWorkflow(f, { cwd: tmp.dir }).root;
+    expect([w.startTime, w.endTime, w.onlineSchedule]).toEqual(['2024-01-02 00:00:00', '2024-12-31 23:59:59', true]);
+  });
+});
+
+describe('logic tasks', () => {
+  const wf = loadWorkflow(join(dir, 'logic.yaml'), { cwd: repoRoot }).root;
+  const t = (name: string) => wf.tasks.find((x) => x.name === name)!;
+
+  it('Condition: the group tasks are upstream, success/failed tasks downstream', () => {
+    expect(t('cond').type).toBe('CONDITIONS');
+    expect(t('cond').deps).toEqual(['pre1', 'pre2']);
+    expect(t('cond').condition).toEqual({
+      successTask: 'on_success',
+      failedTask: 'on_failure',
+      op: 'AND',
+      groups: [{ op: 'AND', items: [{ task: 'pre1', flag: true }, { task: 'pre2', flag: false }] }],
+    });
+    expect(t('on_success').deps).toEqual(['cond']);
+    expect(t('on_failure').deps).toEqual(['cond']);
+  });
+
+  it('Switch: every branch task depends on the switch; the default branch has no condition', () => {
+    expect(t('sw').switchBranches).toEqual([{ condition: '${n} > 1', task: 'big' }, { task: 'small' }]);
+    expect(t('big').deps).toEqual(['sw']);
+    expect(t('small').deps).toEqual(['sw']);
+  });
+
+  it('the other types parse with their DolphinScheduler taskType', () => {
+    expect(['dep', 'web', 'query', 'spark', 'k8s'].map((n) => t(n).type)).toEqual(['DEPENDENT', 'HTTP', 'SQL', 'SPARK', 'K8S']);
+  });
+
+  it('rejects bad logic structures with locations', () => {
+    const f = yamlFile(
+      'bad-logic.yaml',
+      [
+        'workflow: {name: bl, param: {x: "1"}}',
+        'tasks:',
+        '  - name: sw',
+        '    task_type: switch',
+        '    condition:',
+        "      - {task: a, condition: '${x} > 0'}",
+        '      - {task: missing}', // line 7
+        '  - name: a',
+        '    task_type: NoOp',
+        '  - name: c',
+        '    task_type: Condition',
+        '    success_task: a',
+        '    failed_task: a',
+        '    groups:',
+        '      - groups: [{task: a, flag: maybe}]', // line 15
+        '',
+      ].join('\n'),
+    );
+    expect(loadWorkflowFile(f, { cwd: tmp.dir }).diagnostics.map(formatDiagnostic)).toEqual([
+      'bad-logic.yaml:7:16: task "sw": switch branch: no task named "missing" in this workflow',
+      'bad-logic.yaml:15:34: task "c": groups[0].groups[0].flag expected a boolean, got "maybe"',
+    ]);
+  });
+});
