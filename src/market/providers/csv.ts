@@ -103,13 +103,13 @@ const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 
  * exact power of ten is correctly rounded, so the result equals Number()); anything else falls
  * back to Number(). Empty -> NaN.
  */
-function fastNum(text: string, s: number, e: number): number {
-  while (s < e && text.charCodeAt(s) === 32) s++;
-  while (e > s && text.charCodeAt(e - 1) === 32) e--;
+function fastNum(text: Uint8Array, s: number, e: number): number {
+  while (s < e && text[s] === 32) s++;
+  while (e > s && text[e - 1] === 32) e--;
   if (s === e) return NaN;
   let i = s;
   let neg = false;
-  if (text.charCodeAt(i) === 45) {
+  if (text[i] === 45) {
     neg = true;
     i++;
   }
@@ -117,51 +117,57 @@ function fastNum(text: string, s: number, e: number): number {
   let frac = -1;
   let digits = 0;
   for (; i < e; i++) {
-    const c = text.charCodeAt(i);
+    const c = text[i]!;
     if (c >= 48 && c <= 57) {
       mant = mant * 10 + (c - 48);
       digits++;
       if (frac >= 0) frac++;
     } else if (c === 46 && frac < 0) frac = 0;
-    else return Number(text.slice(s, e));
+    else return Number(decode(text, s, e));
   }
-  if (digits === 0 || digits > 15 || frac > 22) return Number(text.slice(s, e));
+  if (digits === 0 || digits > 15 || frac > 22) return Number(decode(text, s, e));
   const v = frac > 0 ? mant / POW10[frac]! : mant;
   return neg ? -v : v;
 }
 
 /** yyyymmdd from "2021-09-30" / "2021/09/30" / "20210930" at text[s, e); NaN otherwise. */
-function dateAt(text: string, s: number, e: number): number {
-  while (s < e && text.charCodeAt(s) === 32) s++;
-  while (e > s && text.charCodeAt(e - 1) === 32) e--;
+function dateAt(text: Uint8Array, s: number, e: number): number {
+  while (s < e && text[s] === 32) s++;
+  while (e > s && text[e - 1] === 32) e--;
   if (e - s === 10) {
-    const sep = text.charCodeAt(s + 4);
-    if ((sep === 45 || sep === 47) && text.charCodeAt(s + 7) === sep) {
+    const sep = text[s + 4];
+    if ((sep === 45 || sep === 47) && text[s + 7] === sep) {
       let y = 0, m = 0, d = 0;
       for (let k = 0; k < 4; k++) {
-        const c = text.charCodeAt(s + k) - 48;
+        const c = text[s + k]! - 48;
         if (c < 0 || c > 9) return NaN;
         y = y * 10 + c;
       }
-      const m1 = text.charCodeAt(s + 5) - 48, m2 = text.charCodeAt(s + 6) - 48, d1 = text.charCodeAt(s + 8) - 48, d2 = text.charCodeAt(s + 9) - 48;
+      const m1 = text[s + 5]! - 48, m2 = text[s + 6]! - 48, d1 = text[s + 8]! - 48, d2 = text[s + 9]! - 48;
       if (m1 < 0 || m1 > 9 || m2 < 0 || m2 > 9 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9) return NaN;
       m = m1 * 10 + m2;
       d = d1 * 10 + d2;
       return m >= 1 && m <= 12 && d >= 1 && d <= 31 && y > 1800 ? y * 10000 + m * 100 + d : NaN;
     }
   }
-  return parseDate(text.slice(s, e));
+  return parseDate(decode(text, s, e));
+}
+
+const decoder = new TextDecoder();
+function decode(b: Uint8Array, s: number, e: number): string {
+  return decoder.decode(b.subarray(s, e));
 }
 
 /**
  * Parses one symbol's CSV. A missing column or an empty file throws a one-line error naming the
  * file and line; a row with a non-numeric price is skipped with a `file:line:col` problem.
  */
-export function parseBarsCsv(file: string, code: string, text: string, report: SkipReport, range: FetchRange = {}): RawBars {
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  let headerEnd = text.indexOf('\n');
+export function parseBarsCsv(file: string, code: string, input: string | Uint8Array, report: SkipReport, range: FetchRange = {}): RawBars {
+  let text = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
+  if (text[0] === 0xef && text[1] === 0xbb && text[2] === 0xbf) text = text.subarray(3);
+  let headerEnd = text.indexOf(10);
   if (headerEnd < 0) headerEnd = text.length;
-  const headerLine = text.slice(0, headerEnd).replace(/\r$/, '');
+  const headerLine = decode(text, 0, headerEnd).replace(/\r$/, '');
   if (headerLine.trim() === '') {
     throw new QuantflowError('CSV_EMPTY', 'empty file (no header)', { exitCode: ExitCode.badInput, location: { file, line: 1, col: 1 } });
   }
@@ -178,10 +184,7 @@ export function parseBarsCsv(file: string, code: string, text: string, report: S
   const priceCols = [iO, iH, iL, iC];
   // Rows: at most one per newline.
   let cap = 1;
-  for (let k = headerEnd; k < text.length; k = text.indexOf('\n', k + 1)) {
-    if (k < 0) break;
-    cap++;
-  }
+  for (let k = headerEnd; k < text.length; k++) if (text[k] === 10) cap++;
   const dates = new Int32Array(cap);
   const open = new Float64Array(cap);
   const high = new Float64Array(cap);
@@ -201,10 +204,10 @@ export function parseBarsCsv(file: string, code: string, text: string, report: S
   let pos = headerEnd + 1;
   while (pos < len) {
     line++;
-    let lineEnd = text.indexOf('\n', pos);
-    if (lineEnd < 0) lineEnd = len;
+    let lineEnd = pos;
+    while (lineEnd < len && text[lineEnd] !== 10) lineEnd++;
     let e = lineEnd;
-    if (e > pos && text.charCodeAt(e - 1) === 13) e--;
+    if (e > pos && text[e - 1] === 13) e--;
     const ls = pos;
     pos = lineEnd + 1;
     // Fields of this line (positions), unless it has quotes.
@@ -213,7 +216,7 @@ export function parseBarsCsv(file: string, code: string, text: string, report: S
     let blank = true;
     fs[0] = ls;
     for (let k = ls; k < e; k++) {
-      const c = text.charCodeAt(k);
+      const c = text[k];
       if (c === 44) {
         if (nf < nCols) fe[nf] = k;
         nf++;
@@ -226,47 +229,47 @@ export function parseBarsCsv(file: string, code: string, text: string, report: S
     nf++;
     let src = text;
     if (quoted) {
-      const parts = splitLine(text.slice(ls, e));
-      src = parts.join(',');
+      const parts = splitLine(decode(text, ls, e));
+      src = Buffer.from(parts.join(','), 'utf8');
       let off = 0;
       for (let k = 0; k < Math.min(parts.length, nCols); k++) {
         fs[k] = off;
-        fe[k] = off + parts[k]!.length;
+        fe[k] = off + Buffer.byteLength(parts[k]!);
         off = fe[k]! + 1;
       }
       nf = parts.length;
     }
     dataRows++;
-    const field = (i: number) => (i < nf ? src.slice(fs[i]!, fe[i]!) : '');
-    const col = (i: number) => (i < nf ? fs[i]! - (quoted ? 0 : ls) + 1 : e - ls + 1);
     const d = iD < nf ? dateAt(src, fs[iD]!, fe[iD]!) : NaN;
     if (!(d > 0)) {
       report.skip('bad_row');
-      report.problem(`${file}:${line}:${col(iD)}: date "${field(iD)}" is not a date`);
+      report.problem(`${file}:${line}:${fieldCol(fs, nf, iD, quoted ? 0 : ls, e - ls)}: date "${fieldText(src, fs, fe, nf, iD)}" is not a date`);
       continue;
     }
     if (d < start || d > end) continue;
-    let bad = -1;
-    const vals = [0, 0, 0, 0];
-    for (let k = 0; k < 4; k++) {
-      const ci = priceCols[k]!;
-      const v = ci < nf ? fastNum(src, fs[ci]!, fe[ci]!) : NaN;
-      vals[k] = v;
-      if (Number.isNaN(v) && field(ci).trim() !== '') {
-        bad = ci;
-        break;
+    const o = iO < nf ? fastNum(src, fs[iO]!, fe[iO]!) : NaN;
+    const h = iH < nf ? fastNum(src, fs[iH]!, fe[iH]!) : NaN;
+    const l = iL < nf ? fastNum(src, fs[iL]!, fe[iL]!) : NaN;
+    const c = iC < nf ? fastNum(src, fs[iC]!, fe[iC]!) : NaN;
+    if (Number.isNaN(o) || Number.isNaN(h) || Number.isNaN(l) || Number.isNaN(c)) {
+      let bad = -1;
+      for (const ci of priceCols) {
+        if (Number.isNaN(ci < nf ? fastNum(src, fs[ci]!, fe[ci]!) : NaN) && fieldText(src, fs, fe, nf, ci).trim() !== '') {
+          bad = ci;
+          break;
+        }
+      }
+      if (bad >= 0) {
+        report.skip('bad_row');
+        report.problem(`${file}:${line}:${fieldCol(fs, nf, bad, quoted ? 0 : ls, e - ls)}: ${header[bad]} "${fieldText(src, fs, fe, nf, bad)}" is not a number`);
+        continue;
       }
     }
-    if (bad >= 0) {
-      report.skip('bad_row');
-      report.problem(`${file}:${line}:${col(bad)}: ${header[bad]} "${field(bad)}" is not a number`);
-      continue;
-    }
     dates[n] = d;
-    open[n] = vals[0]!;
-    high[n] = vals[1]!;
-    low[n] = vals[2]!;
-    close[n] = vals[3]!;
+    open[n] = o;
+    high[n] = h;
+    low[n] = l;
+    close[n] = c;
     volume[n] = iV < nf ? fastNum(src, fs[iV]!, fe[iV]!) : NaN;
     lineNo[n] = line;
     n++;
@@ -287,10 +290,13 @@ export function parseBarsCsv(file: string, code: string, text: string, report: S
   };
 }
 
-function colOf(fields: string[], index: number): number {
-  let col = 1;
-  for (let i = 0; i < index; i++) col += (fields[i]?.length ?? 0) + 1;
-  return col;
+function fieldText(src: Uint8Array, fs: Int32Array, fe: Int32Array, nf: number, i: number): string {
+  return i < nf ? decode(src, fs[i]!, fe[i]!) : '';
+}
+
+/** 1-based column of field i (the end of the line when the field is missing). */
+function fieldCol(fs: Int32Array, nf: number, i: number, lineStart: number, lineLen: number): number {
+  return i < nf ? fs[i]! - lineStart + 1 : lineLen + 1;
 }
 
 export class CsvProvider implements Provider {
@@ -320,9 +326,9 @@ export class CsvProvider implements Provider {
 
   async fetchBars(sym: UniverseEntry, range: FetchRange, report: SkipReport): Promise<RawBars> {
     const file = this.files.get(sym.code) ?? join(this.folder, `${sym.code}.csv`);
-    let text: string;
+    let text: Buffer;
     try {
-      text = readFileSync(file, 'utf8');
+      text = readFileSync(file);
     } catch (e) {
       throw new QuantflowError('CSV_READ', `cannot read: ${(e as Error).message}`, { location: { file, line: 1, col: 1 } });
     }

@@ -36,10 +36,12 @@ export async function createProvider(name: string, opts: ProviderOptions = {}): 
       return new DemoProvider({ seed: opts.seed, symbols: opts.demoSymbols });
     }
     case 'eastmoney': {
-      throw badInput('the eastmoney provider is not built yet');
+      const { EastmoneyProvider } = await import('./eastmoney.js');
+      return new EastmoneyProvider(opts);
     }
     case 'yahoo': {
-      throw badInput('the yahoo provider is not built yet');
+      const { YahooProvider } = await import('./yahoo.js');
+      return new YahooProvider(opts);
     }
   }
 }
