@@ -46,7 +46,7 @@ export interface ExecutionOptions {
   killGraceMs: number;
   mode: PassMode;
   /** Starts a child run for a SubProcess task (provided by the runner's index). */
-  startChild(parent: RunExecution, taskInstanceId: number, req: ChildRunRequest, previousChildRunId: number | null): { execution: RunExecution; done: Promise<ChildRunResult> };
+  startChild(parent: RunExecution, taskInstanceId: number, req: ChildRunRequest, previousChildRunId: number | null): { execution: RunExecution; run: () => Promise<ChildRunResult> };
 }
 
 const FAILED: ReadonlySet<TaskState> = new Set(['FAILURE', 'KILL', 'NEED_FAULT_TOLERANCE']);
@@ -275,14 +275,14 @@ export class RunExecution {
 
   /** Runs a child workflow for a SubProcess task; stopping this run (or the task) stops the child. */
   async runChild(taskInstanceId: number, signal: AbortSignal, req: ChildRunRequest, previousChildRunId: number | null, onStart: (runId: number) => void): Promise<ChildRunResult> {
-    const { execution, done } = this.opts.startChild(this, taskInstanceId, req, previousChildRunId);
+    const { execution, run } = this.opts.startChild(this, taskInstanceId, req, previousChildRunId);
     this.children.add(execution);
     onStart(execution.runId);
     const onAbort = () => execution.stop();
     signal.addEventListener('abort', onAbort, { once: true });
     if (signal.aborted) execution.stop();
     try {
-      return await done;
+      return await run();
     } finally {
       signal.removeEventListener('abort', onAbort);
       this.children.delete(execution);

@@ -119,14 +119,21 @@ function priorOf(store: RunStore, runId: number): Map<string, PriorTask> {
   return out;
 }
 
-function recoverSet(wf: WorkflowDef, prior: Map<string, PriorTask>): Set<string> {
+/** The run's original task selection (all tasks, or --task/--deps). */
+function selectionOf(wf: WorkflowDef, o: RunOptionsRecord): Set<string> {
+  return o.startTasks && o.startTasks.length > 0 ? selectTasks(wf, o.startTasks, o.deps ?? 'post') : new Set(wf.tasks.map((t) => t.name));
+}
+
+/** Failed / killed / not-run tasks, the selected tasks that never started (a crash), and what depends on them. */
+function recoverSet(wf: WorkflowDef, prior: Map<string, PriorTask>, selection: Set<string>): Set<string> {
   const failed = [...prior].filter(([, t]) => RERUNNABLE.has(t.state)).map(([n]) => n);
+  for (const n of selection) if (!prior.has(n)) failed.push(n);
   const out = new Set(failed);
-  for (const n of downstreamOf(wf, failed)) if (prior.has(n)) out.add(n);
+  for (const n of downstreamOf(wf, failed)) if (selection.has(n)) out.add(n);
   return out;
 }
 
-function startChild(parent: Pass, exec: RunExecution, taskInstanceId: number, req: ChildRunRequest, previousChildRunId: number | null): { execution: RunExecution; done: Promise<ChildRunResult> } {
+function startChild(parent: Pass, exec: RunExecution, taskInstanceId: number, req: ChildRunRequest, previousChildRunId: number | null): { execution: RunExecution; run: () => Promise<ChildRunResult> } {
   const store = parent.store;
   const prevChild = previousChildRunId !== null ? store.getRun(previousChildRunId) : undefined;
   let runId: number;
@@ -138,7 +145,7 @@ function startChild(parent: Pass, exec: RunExecution, taskInstanceId: number, re
     if (parent.mode === 'recover') {
       mode = 'recover';
       prior = priorOf(store, runId);
-      toRun = recoverSet(req.workflow, prior);
+      toRun = recoverSet(req.workflow, prior, new Set(req.workflow.tasks.map((t) => t.name)));
       store.reopenRun(runId, 'START_FAILURE_TASK_PROCESS', { bumpRunTimes: false });
     } else {
       mode = 'rerun';
@@ -168,9 +175,11 @@ function startChild(parent: Pass, exec: RunExecution, taskInstanceId: number, re
     mode,
   };
   const execution = makeExecution(pass);
-  parent.events.emit('run', { runId, parentRunId: exec.runId, workflow: req.workflow.name, state: 'RUNNING_EXECUTION', time: Date.now() });
-  const done = execution.start().then((state) => ({ runId, state, varPool: execution.finalVarPool() }));
-  return { execution, done };
+  const run = () => {
+    parent.events.emit('run', { runId, parentRunId: exec.runId, workflow: req.workflow.name, state: 'RUNNING_EXECUTION', time: Date.now() });
+    return execution.start().then((state) => ({ runId, state, varPool: execution.finalVarPool() }));
+  };
+  return { execution, run };
 }
 
 function handleFor(p: Pass): RunHandle {
@@ -254,7 +263,7 @@ export function recoverRun(opts: RunOptions & { runId: number }): RunHandle {
   const wf = opts.bundle.root;
   const run = existingRun(store, opts.runId, wf);
   const prior = priorOf(store, run.id);
-  const toRun = recoverSet(wf, prior);
+  const toRun = recoverSet(wf, prior, selectionOf(wf, run.options));
   store.reopenRun(run.id, 'START_FAILURE_TASK_PROCESS', { bumpRunTimes: false });
   return handleFor({
     store,
@@ -281,7 +290,7 @@ export function rerunRun(opts: RunOptions & { runId: number }): RunHandle {
   const wf = opts.bundle.root;
   const run = existingRun(store, opts.runId, wf);
   const o = run.options;
-  const toRun = o.startTasks && o.startTasks.length > 0 ? selectTasks(wf, o.startTasks, o.deps ?? 'post') : new Set(wf.tasks.map((t) => t.name));
+  const toRun = selectionOf(wf, o);
   store.supersedeTasks(run.id);
   store.reopenRun(run.id, 'REPEAT_RUNNING', { bumpRunTimes: true });
   return handleFor({
