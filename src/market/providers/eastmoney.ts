@@ -58,7 +58,7 @@ export class EastmoneyProvider implements Provider {
     this.listBase = base || 'https://82.push2.eastmoney.com';
     this.adjust = opts.adjust ?? 'qfq';
     this.concurrency = opts.concurrency ?? 4;
-    this.http = { label: 'eastmoney', timeoutMs: opts.timeoutMs ?? 10_000, retries: opts.retries ?? 3, headers: { referer: 'https://quote.eastmoney.com/' } };
+    this.http = { label: 'eastmoney', timeoutMs: opts.timeoutMs ?? 10_000, retries: opts.retries ?? 3, baseDelayMs: opts.retryDelayMs, headers: { referer: 'https://quote.eastmoney.com/' } };
   }
 
   async universe(): Promise<UniverseEntry[]> {

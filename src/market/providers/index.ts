@@ -18,6 +18,8 @@ export interface ProviderOptions {
   concurrency?: number;
   timeoutMs?: number;
   retries?: number;
+  /** First backoff delay in ms (doubles each retry, with jitter). */
+  retryDelayMs?: number;
   env?: NodeJS.ProcessEnv;
 }
 

@@ -60,7 +60,7 @@ export class YahooProvider implements Provider {
     this.base = base || 'https://query1.finance.yahoo.com';
     this.cookieUrl = base ? `${base}/consent` : 'https://fc.yahoo.com/';
     this.concurrency = opts.concurrency ?? 4;
-    this.http = { label: 'yahoo', timeoutMs: opts.timeoutMs ?? 10_000, retries: opts.retries ?? 3 };
+    this.http = { label: 'yahoo', timeoutMs: opts.timeoutMs ?? 10_000, retries: opts.retries ?? 3, baseDelayMs: opts.retryDelayMs };
     this.tickers = opts.tickers && opts.tickers.length > 0 ? opts.tickers : DEFAULT_YAHOO_TICKERS;
   }
 
