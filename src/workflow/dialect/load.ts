@@ -55,7 +55,8 @@ class Loader {
 
   display(abs: string): string {
     const rel = relative(this.opts.cwd, abs);
-    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
+    if (rel === '' || isAbsolute(rel)) return abs;
+    return !rel.startsWith('..') || rel.length < abs.length ? rel : abs;
   }
 
   load(abs: string, from?: { positions: Positions; offset: number }): FileEntry {
