@@ -100,7 +100,23 @@ export async function computeMarket(db: Db, config: AnalysisConfig, progress: Pr
     if (batch.length > 0) record(batch);
   } else {
     summary.workers = nWorkers;
-    await runWorkers(url, nWorkers, { dbPath: db.name, config, selection: { features: opts.features, signals: opts.signals } }, symbols.map((s) => ({ code: s.code, isIndex: s.kind === 'index' })), record);
+    // tulind's native addon cannot be loaded in worker threads ("did not self-register"), so the
+    // `indicator` set is computed here, on this thread, as each worker batch arrives.
+    const mainSets = sets.filter((s) => s.name === 'indicator');
+    const workerConfig: AnalysisConfig = { ...config, features: config.features.filter((f) => f !== 'indicator'), indicators: [] };
+    const workerSel: Selection = { features: opts.features === 'indicator' ? false : opts.features, signals: opts.signals };
+    const kinds = new Map(symbols.map((s) => [s.code, s.kind]));
+    const onBatch = (results: SymbolResult[]) => {
+      if (mainSets.length > 0) {
+        for (const r of results) {
+          const extra = computeSymbol(db, market.readBars(r.code), kinds.get(r.code) === 'index', mainSets, []);
+          r.sets.push(...extra.sets);
+          Object.assign(r.modes, extra.modes);
+        }
+      }
+      record(results);
+    };
+    await runWorkers(url, nWorkers, { dbPath: db.name, config: workerConfig, selection: workerSel }, symbols.map((s) => ({ code: s.code, isIndex: s.kind === 'index' })), onBatch);
   }
   progress.done();
   summary.ms = Math.round(performance.now() - t0);

@@ -1,29 +1,12 @@
 /**
  * The `talib_pattern` feature set: the 61 TA-Lib CDL* functions (src/analysis/candles), one Int32
  * column per function named as the TA-Lib function, values 0/±80/±100/±200.
- * The candles module is loaded at run time so this set only costs when it is configured.
  */
-import type { Bars } from '../../market/bars.js';
-import { workFailed } from '../../core/errors.js';
+import * as candles from '../candles/index.js';
 import type { FeatureSet } from './types.js';
 
-interface CandlesModule {
-  PATTERN_NAMES: readonly string[];
-  computeAllPatterns(bars: Bars): Record<string, Int32Array>;
-  patternLookback?(name: string): number;
-}
-
-let loaded: CandlesModule | undefined;
-
-export async function loadCandles(): Promise<CandlesModule> {
-  if (loaded) return loaded;
-  const spec = '../candles/index.js';
-  try {
-    loaded = (await import(spec)) as CandlesModule;
-  } catch (e) {
-    throw workFailed(`the candlestick patterns (src/analysis/candles) are not available: ${(e as Error).message}`, e);
-  }
-  return loaded;
+export async function loadCandles() {
+  return candles;
 }
 
 /**
@@ -40,7 +23,7 @@ export async function talibPatternFeatureSet(): Promise<FeatureSet> {
     spec: 'talib_pattern:ta-lib-0.6',
     columns: [...c.PATTERN_NAMES],
     kind: 'int',
-    lookback: Math.max(PATTERN_LOOKBACK, ...c.PATTERN_NAMES.map((n) => 2 * (c.patternLookback?.(n) ?? 0))),
+    lookback: Math.max(PATTERN_LOOKBACK, ...c.PATTERN_NAMES.map((n) => 2 * c.patternLookback(n))),
     incremental: true,
     compute: (bars) => c.computeAllPatterns(bars),
   };

@@ -5,6 +5,7 @@
  */
 import type { Bars } from '../../market/bars.js';
 import { sma } from '../indicators/rolling.js';
+import { above } from './ma-cross.js';
 import type { SignalDef } from './types.js';
 
 export function maUp(close: ArrayLike<number>, fast = 5, slow = 10, maxChange = 0.09, offset = 0): Uint8Array {
@@ -14,7 +15,7 @@ export function maUp(close: ArrayLike<number>, fast = 5, slow = 10, maxChange = 
   const buy = new Uint8Array(n);
   for (let t = 1; t < n; t++) {
     const change = (close[t]! - close[t - 1]!) / close[t - 1]!;
-    if (f[t]! > s[t]! && change < maxChange) buy[t] = 1;
+    if (above(f[t]!, s[t]!) && change < maxChange) buy[t] = 1;
   }
   return buy;
 }
