@@ -133,6 +133,7 @@ export interface DsServerOptions {
   /** Tokens that once worked but have expired (answered like DS: HTTP 401). */
   expiredTokens?: string[];
   datasources?: { id: number; name: string; type: string }[];
+  environments?: { code: number; name: string }[];
   /** Tasks that fail when run. */
   failTasks?: string[];
 }
@@ -213,6 +214,7 @@ export class DsServer {
   tokens: Set<string>;
   expired: Set<string>;
   datasources: { id: number; name: string; type: string }[];
+  environments: { code: number; name: string }[];
   failTasks: Set<string>;
   #server: Server;
   #port = 0;
@@ -226,6 +228,7 @@ export class DsServer {
     this.tokens = new Set(opts.tokens ?? ['good-token']);
     this.expired = new Set(opts.expiredTokens ?? []);
     this.datasources = opts.datasources ?? [];
+    this.environments = opts.environments ?? [];
     this.failTasks = new Set(opts.failTasks ?? []);
     this.#shapes = referenceShapes(this.version);
     this.#server = createServer((req, res) => void this.#handle(req, res));
@@ -318,6 +321,7 @@ export class DsServer {
       return proj;
     }
     if (c.method === 'GET' && p === '/datasources/list') return this.datasources.filter((d) => !params.type || d.type === params.type);
+    if (c.method === 'GET' && p === '/environment/query-environment-list') return this.environments;
     if (c.method === 'GET' && p === '/log/detail') {
       const ti = this.#taskInstance(Number(need(params, 'taskInstanceId')));
       const skip = Number(params.skipLineNum ?? 0);
@@ -427,6 +431,7 @@ export class DsServer {
       if ([...codes.values()].some((x) => x.name === t.name)) throw new Reject(CODE.PROCESS_NODE_S_PARAMETER_INVALID, `duplicate task name ${t.name}`);
       codes.set(t.code, t);
       for (const [k, allowed] of Object.entries(ENUMS)) if (k in t && !allowed.includes(t[k])) throw new Reject(CODE.PROCESS_NODE_S_PARAMETER_INVALID, `${where}: ${k} must be one of ${allowed.join('|')}, got ${JSON.stringify(t[k])}`);
+      if (t.environmentCode !== -1 && !this.environments.some((e) => e.code === t.environmentCode)) throw new Reject(CODE.PROCESS_NODE_S_PARAMETER_INVALID, `${where}: environment ${t.environmentCode} does not exist`);
       const ref = this.#shapes.get(t.taskType);
       if (!ref) throw new Reject(CODE.PROCESS_NODE_S_PARAMETER_INVALID, `${where}: DolphinScheduler ${this.version} has no task type ${t.taskType}`);
       const params = typeof t.taskParams === 'string' ? JSON.parse(t.taskParams) : t.taskParams;

@@ -104,6 +104,12 @@ export class DsClient {
     } catch {
       env = undefined;
     }
+    if (res.status === 404)
+      throw new QuantflowError(
+        'DS_NOT_FOUND',
+        `${call}: not found (HTTP 404): check that --url is the API base (e.g. http://host:12345/dolphinscheduler) and --ds-version matches the server (3.3 renamed process-* to workflow-*)`,
+        { exitCode: ExitCode.failed },
+      );
     if (!res.ok) {
       const detail = env && typeof env.msg === 'string' ? env.msg : text.replace(/<[^>]*>/g, ' ');
       throw new QuantflowError('DS_SERVER', `${call}: DolphinScheduler server error (HTTP ${res.status}): ${oneLine(detail).slice(0, 200) || 'no details'}`, { exitCode: ExitCode.failed });

@@ -22,6 +22,7 @@ export interface ExportOptions {
   /** tenantCode for 3.1 create/update (default: the workflow's tenant, else "default"). */
   tenant?: string;
   sagemakerDatasource?: number;
+  environments?: Map<string, number>;
   /** Overrides the project of every workflow (codes are hashed with it). */
   project?: string;
   codes?: CodeResolver;
@@ -115,7 +116,7 @@ export function exportWorkflow(wf: WorkflowDef, opts: ExportOptions & { codes: C
   const warn = (w: Omit<ExportWarning, 'workflow'>) => warnings.push({ workflow: wf.name, ...w });
   warnDsDifferences(wf, opts.version, warn);
   const codeOf = (task: string) => opts.codes.task(wf.name, task);
-  const ctx = { dialect, workflow: wf.name, codeOf, childCode: (n: string) => opts.codes.workflow(n), sagemakerDatasource: opts.sagemakerDatasource, warn };
+  const ctx = { dialect, workflow: wf.name, codeOf, childCode: (n: string) => opts.codes.workflow(n), sagemakerDatasource: opts.sagemakerDatasource, environments: opts.environments, warn };
   const tasks = wf.tasks.map((t) => taskElement(t, ctx));
   const names = new Set(wf.tasks.map((t) => t.name));
   const relations: Relation[] = [];

@@ -94,6 +94,12 @@ async function sagemakerDatasource(client: DsClient, bundle: WorkflowBundle, opt
   throw new QuantflowError('DS_DATASOURCE', `GET /datasources/list: ${list.length} SAGEMAKER datasources (${list.map((x) => `${x.id} ${x.name}`).join(', ')}): pass --sagemaker-datasource ID`, { exitCode: ExitCode.badInput });
 }
 
+async function environmentCodes(client: DsClient, bundle: WorkflowBundle): Promise<Map<string, number> | undefined> {
+  if (!bundle.order.some((w) => w.tasks.some((t) => t.environmentName))) return undefined;
+  const list = ((await client.get('/environment/query-environment-list')) ?? []) as { code: unknown; name: string }[];
+  return new Map(list.map((e) => [e.name, asCode(e.code, 'environment code')]));
+}
+
 function now(): string {
   const d = new Date();
   const p = (n: number) => String(n).padStart(2, '0');
@@ -140,6 +146,7 @@ export async function pushBundle(client: DsClient, bundle: WorkflowBundle, opts:
   const project = await ensureProject(client, projectName);
   log(`${project.created ? 'created' : 'using'} project ${projectName} (code ${project.code})`);
   const datasource = await sagemakerDatasource(client, bundle, opts);
+  const environments = await environmentCodes(client, bundle);
   const pushedCodes = new Map<string, number>();
   const externalChildren = new Map<string, number>();
   const out: PushedWorkflow[] = [];
@@ -166,7 +173,7 @@ export async function pushBundle(client: DsClient, bundle: WorkflowBundle, opts:
       workflow: (name) => pushedCodes.get(name) ?? externalChildren.get(name) ?? 0,
       task: (_wf, task) => codes.get(task)!,
     };
-    const ex = exportWorkflow(wf, { version: opts.version, tenant: opts.tenant, sagemakerDatasource: datasource, codes: resolver }, warnings);
+    const ex = exportWorkflow(wf, { version: opts.version, tenant: opts.tenant, sagemakerDatasource: datasource, environments, codes: resolver }, warnings);
     const target = (opts.release ?? wf.releaseState) === 'online' ? 'ONLINE' : 'OFFLINE';
     let code: number;
     let action: 'created' | 'updated';

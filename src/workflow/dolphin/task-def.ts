@@ -22,6 +22,8 @@ export interface TaskContext {
   /** The code of a child workflow by name. */
   childCode: (name: string) => number;
   sagemakerDatasource?: number;
+  /** environment_name -> environmentCode (push looks them up; export leaves -1). */
+  environments?: Map<string, number>;
   warn: (w: Omit<ExportWarning, 'workflow'>) => void;
 }
 
@@ -150,7 +152,7 @@ export function taskElement(t: TaskDef, ctx: TaskContext): TaskElement {
     isCache,
     taskPriority: t.priority,
     workerGroup: t.workerGroup,
-    environmentCode: -1,
+    environmentCode: environmentCode(t, ctx),
     failRetryTimes: t.failRetryTimes,
     failRetryInterval: minutes(ctx, t, 'fail_retry_interval', t.failRetryInterval),
     timeoutFlag: timeout > 0 ? 'OPEN' : 'CLOSE',
@@ -167,4 +169,13 @@ export function taskElement(t: TaskDef, ctx: TaskContext): TaskElement {
 
 function num(v: unknown, fallback: number): number {
   return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
+}
+
+function environmentCode(t: TaskDef, ctx: TaskContext): number {
+  if (!t.environmentName) return -1;
+  const code = ctx.environments?.get(t.environmentName);
+  if (code !== undefined) return code;
+  if (ctx.environments) throw badInput(`task ${t.name}: environment ${t.environmentName} does not exist on the server (Security > Environment Manage)`, t.loc);
+  ctx.warn({ task: t.name, loc: t.loc, message: `environment ${t.environmentName} is exported as environmentCode -1; ds push looks up its code on the server` });
+  return -1;
 }

@@ -95,6 +95,24 @@ describe('ds push against a local DolphinScheduler 3.2', () => {
     expect(server.definitionByName('prepare_datas')!.relations.map((x: Json) => x.postTaskCode).sort()).toEqual([kept.download_data, kept.calc_signals].sort());
   });
 
+  it('resolves environment_name to the server\'s environment code', async () => {
+    server.environments.push({ code: 77, name: 'py3' });
+    const dir = join(tmp.dir, 'wf');
+    cpSync(resolve(repoRoot, 'test/fixtures/ds/original'), dir, { recursive: true });
+    const p = join(dir, 'recommend_stock.yaml');
+    writeFileSync(p, readFileSync(p, 'utf8').replace('    task_type: Shell\n', '    task_type: Shell\n    environment_name: py3\n'));
+    const r = await push(['--json'], join(dir, 'run_system.yaml'));
+    expect(r.status).toBe(0);
+    expect(tasksOf('recommend_stock')[0]!.environmentCode).toBe(77);
+    expect(JSON.parse(r.stdout).workflows.map((w: Json) => `${w.name}:${w.action}:${w.releaseState}`)).toEqual([
+      'prepare_datas:created:ONLINE', 'train_model:created:ONLINE', 'recommend_stock:created:ONLINE', 'run_system:created:ONLINE',
+    ]);
+    server.environments.length = 0;
+    const m = await push([], join(dir, 'run_system.yaml'));
+    expect(m.status).toBe(2);
+    expect(m.stderr).toMatch(/recommend_stock\.yaml:\d+:\d+: task recommend: environment py3 does not exist on the server/);
+  });
+
   it('reports an expired or wrong token on one line naming the call, without printing it', async () => {
     server.expired.add(TOKEN);
     const r = await push();
@@ -231,4 +249,32 @@ describe('ds push against DolphinScheduler 3.1 and 3.3', () => {
       expect(r.stdout).toContain('recommend_stock: SUCCESS');
     });
   }
+});
+
+describe('pushBundle in process: logic tasks pass the server\'s 3.3 checks', () => {
+  it('Switch, Condition, Python and NOOP', async () => {
+    await server.close();
+    server = await startDsServer({ version: '3.3' });
+    const { DsClient } = await import('../../../src/workflow/dolphin/client.js');
+    const { pushBundle } = await import('../../../src/workflow/dolphin/push.js');
+    const { startInstance, followInstance } = await import('../../../src/workflow/dolphin/run.js');
+    const { dialectOf } = await import('../../../src/workflow/dolphin/versions.js');
+    const { logicBundle } = await import('./bundle.js');
+    const client = new DsClient({ url: server.url, token: TOKEN });
+    const r = await pushBundle(client, logicBundle(), { version: '3.3', project: 'logic' });
+    expect(server.rejections).toEqual([]);
+    const w = r.workflows[0]!;
+    const tasks = tasksOf('logic');
+    const sw = tasks.find((t) => t.taskType === 'SWITCH')!;
+    expect(sw.taskParams.switchResult.dependTaskList.map((b: Json) => b.nextNode)).toEqual([w.taskCodes.taskA, w.taskCodes.taskB]);
+    expect(sw.taskParams.switchResult.nextNode).toBe(w.taskCodes.other);
+    const cond = tasks.find((t) => t.taskType === 'CONDITIONS')!;
+    expect(cond.taskParams.conditionResult).toEqual({ successNode: [w.taskCodes.head], failedNode: [w.taskCodes.tail] });
+    const lines: string[] = [];
+    const id = await startInstance(client, dialectOf('3.3'), r.project.code, { code: w.code, version: w.version, wf: w.def });
+    const st = await followInstance(client, dialectOf('3.3'), r.project.code, id, (l) => lines.push(l), { intervalMs: 5 });
+    expect(st.state).toBe('SUCCESS');
+    expect(lines.some((l) => l.startsWith('other: SUCCESS'))).toBe(true);
+    expect(lines).toContain('  other | [INFO] script: true');
+  });
 });
