@@ -6,6 +6,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { badInput } from '../../core/errors.js';
 import type { GbdtModel, GbdtTree, Objective } from './model.js';
+import type { GbdtParams } from './params.js';
+
+/** quantflow keeps its training parameters in a learner attribute (XGBoost keeps attributes as opaque strings). */
+export const PARAMS_ATTRIBUTE = 'quantflow_params';
 
 const OBJECTIVES: Objective[] = ['binary:logistic', 'reg:logistic', 'binary:logitraw', 'reg:squarederror'];
 
@@ -51,7 +55,7 @@ export function modelToXgboostJson(model: GbdtModel): object {
   else objective.reg_loss_param = { scale_pos_weight: numStr(model.scalePosWeight) };
   return {
     learner: {
-      attributes: { ...model.attributes },
+      attributes: model.params ? { ...model.attributes, [PARAMS_ATTRIBUTE]: JSON.stringify(model.params) } : { ...model.attributes },
       feature_names: [...model.featureNames],
       feature_types: [...model.featureTypes],
       gradient_booster: {
@@ -186,6 +190,15 @@ export function modelFromXgboostJson(doc: unknown, src = 'model'): GbdtModel {
   if (learner.attributes && typeof learner.attributes === 'object') {
     for (const [k, v] of Object.entries(learner.attributes as J)) attributes[k] = String(v);
   }
+  let params: GbdtParams | undefined;
+  if (attributes[PARAMS_ATTRIBUTE]) {
+    try {
+      params = JSON.parse(attributes[PARAMS_ATTRIBUTE]) as GbdtParams;
+    } catch {
+      params = undefined;
+    }
+    delete attributes[PARAMS_ATTRIBUTE];
+  }
   const version = Array.isArray(root.version) ? (root.version.slice(0, 3).map(Number) as [number, number, number]) : ([1, 7, 4] as [number, number, number]);
   return {
     numFeature,
@@ -197,5 +210,6 @@ export function modelFromXgboostJson(doc: unknown, src = 'model'): GbdtModel {
     featureTypes: Array.isArray(learner.feature_types) ? learner.feature_types.map(String) : [],
     attributes,
     version,
+    ...(params ? { params } : {}),
   };
 }
