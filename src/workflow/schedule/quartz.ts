@@ -249,10 +249,11 @@ export function nextFireTimes(s: QuartzSchedule, from: Date, n: number, window: 
   let after = from.getTime();
   if (window.start !== undefined) after = Math.max(after, toInstant(window.start, tz) - 1);
   const end = window.end !== undefined ? toInstant(window.end, tz) : Infinity;
-  // Candidates are walked in local time; anything before this local minute cannot be after `after`
-  // (zone offsets move by at most a few hours), so it is skipped without asking Intl.
-  const w = wallClock(after - 4 * 3_600_000, tz);
-  const cut = minuteKey(w.year, w.month, w.day, w.hour, w.minute);
+  // Candidates are walked in local time. A local time before the wall clock at `after` cannot fire
+  // after it (its first occurrence, the one that fires, came earlier), so it is skipped without
+  // asking Intl.
+  const w = wallClock(after, tz);
+  const cut = minuteKey(w.year, w.month, w.day, w.hour, w.minute) * 60 + w.second;
   for (const y of s.years) {
     if (y < w.year) continue;
     for (const m of s.months) {
@@ -260,10 +261,11 @@ export function nextFireTimes(s: QuartzSchedule, from: Date, n: number, window: 
       for (const d of matchingDays(s, y, m)) {
         if (y === w.year && m === w.month && d < w.day) continue;
         for (const h of s.hours) {
-          if (minuteKey(y, m, d, h, 59) < cut) continue;
+          if (minuteKey(y, m, d, h, 59) * 60 + 59 < cut) continue;
           for (const mi of s.minutes) {
-            if (minuteKey(y, m, d, h, mi) < cut) continue;
+            if (minuteKey(y, m, d, h, mi) * 60 + 59 < cut) continue;
             for (const sec of s.seconds) {
+              if (minuteKey(y, m, d, h, mi) * 60 + sec < cut) continue;
               const t = localToInstant(y, m, d, h, mi, sec, tz);
               if (t === undefined || t <= after) continue;
               if (t > end) return out;
