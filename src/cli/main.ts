@@ -21,6 +21,15 @@ program
 
 registerAll(program);
 
+// No command: the TUI when stdin and stdout are terminals, else the help.
+program.allowExcessArguments(true).action(async () => {
+  if (program.args.length > 0) program.error(`error: unknown command '${program.args[0]}'`, { exitCode: 2, code: 'commander.unknownCommand' });
+  const { hasTerminal } = await import('../tui/run.js');
+  if (!hasTerminal()) return program.outputHelp();
+  const { openTuiFromCli } = await import('../tui/cli-entry.js');
+  process.exitCode = await openTuiFromCli(program.opts());
+});
+
 try {
   await program.parseAsync(process.argv);
 } catch (e) {

@@ -25,7 +25,7 @@ export interface DagNode {
 }
 
 /** Stable topological order (Kahn, ties in input order); nodes on a cycle are appended in input order. */
-export function topoSort(nodes: DagNode[]): DagNode[] {
+export function topoSort<T extends { id: string; deps: string[] }>(nodes: T[]): T[] {
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const indeg = new Map<string, number>();
   const children = new Map<string, string[]>();
@@ -42,7 +42,7 @@ export function topoSort(nodes: DagNode[]): DagNode[] {
   }
   const index = new Map(nodes.map((n, i) => [n.id, i]));
   const ready = nodes.filter((n) => indeg.get(n.id) === 0).map((n) => n.id);
-  const out: DagNode[] = [];
+  const out: T[] = [];
   const seen = new Set<string>();
   while (ready.length) {
     ready.sort((a, b) => index.get(a)! - index.get(b)!);
@@ -59,7 +59,7 @@ export function topoSort(nodes: DagNode[]): DagNode[] {
   return out;
 }
 
-export function childrenOf(nodes: DagNode[]): Map<string, string[]> {
+export function childrenOf(nodes: { id: string; deps: string[] }[]): Map<string, string[]> {
   const ids = new Set(nodes.map((n) => n.id));
   const m = new Map<string, string[]>(nodes.map((n) => [n.id, []]));
   for (const n of nodes) for (const d of new Set(n.deps)) if (ids.has(d) && d !== n.id) m.get(d)!.push(n.id);

@@ -1,0 +1,300 @@
+/**
+ * The TUI's one door to the domain: workflow files, the run store, the runner, the market store
+ * and candlestick patterns. Runs go through the same engine as `quantflow run`, in this process,
+ * and are stored the same way.
+ */
+import { readdirSync, statSync, existsSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { sharedDb } from '../core/db.js';
+import { loadWorkflowFile, formatDiagnostic } from '../workflow/dialect/load.js';
+import type { WorkflowBundle } from '../workflow/model.js';
+import { RunStore } from '../workflow/store.js';
+import type { RunHandle } from '../workflow/runner/index.js';
+import { MarketStore } from '../market/store.js';
+import type { Bars } from '../market/bars.js';
+import { computeAllPatterns } from '../analysis/candles/index.js';
+import type { DagTask, Occurrence, PatternItem, RunItem, SymbolItem, TaskLive, WorkflowEntry } from './types.js';
+import type { EngineEvent } from './engine-events.js';
+
+export interface EngineOptions {
+  dbPath: string;
+  workflowDirs: string[];
+  cwd?: string;
+}
+
+function yamlFiles(dir: string, depth = 0): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
+  for (const e of entries) {
+    if (e.startsWith('.') || e === 'node_modules') continue;
+    const p = join(dir, e);
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      continue;
+    }
+    if (st.isDirectory() && depth < 2) out.push(...yamlFiles(p, depth + 1));
+    else if (st.isFile() && /\.ya?ml$/i.test(e)) out.push(p);
+  }
+  return out;
+}
+
+export class Engine {
+  readonly dbPath: string;
+  readonly dirs: string[];
+  private readonly cwd: string;
+  private runStore?: RunStore;
+  private market?: MarketStore;
+  private bundles = new Map<string, WorkflowBundle>();
+  private barsCache = new Map<string, Bars>();
+  readonly handles = new Map<number, RunHandle>();
+
+  constructor(opts: EngineOptions) {
+    this.dbPath = opts.dbPath;
+    this.cwd = opts.cwd ?? process.cwd();
+    this.dirs = [...new Set(opts.workflowDirs.map((d) => resolve(this.cwd, d)))];
+  }
+
+  get runs(): RunStore {
+    return (this.runStore ??= new RunStore(sharedDb(this.dbPath)));
+  }
+
+  get marketStore(): MarketStore {
+    return (this.market ??= new MarketStore(sharedDb(this.dbPath)));
+  }
+
+  display(file: string): string {
+    const r = relative(this.cwd, file);
+    return r.startsWith('..') ? file : r;
+  }
+
+  scanWorkflows(): WorkflowEntry[] {
+    const files = [...new Set(this.dirs.flatMap((d) => yamlFiles(d)))];
+    const out: WorkflowEntry[] = [];
+    for (const file of files) {
+      const r = loadWorkflowFile(file, { cwd: this.cwd });
+      const errors = r.diagnostics.filter((d) => d.severity === 'error').map((d) => formatDiagnostic({ ...d, loc: { ...d.loc, file: this.display(d.loc.file) } }));
+      const warnings = r.diagnostics.filter((d) => d.severity === 'warning').map((d) => formatDiagnostic({ ...d, loc: { ...d.loc, file: this.display(d.loc.file) } }));
+      if (r.bundle) this.bundles.set(file, r.bundle);
+      else this.bundles.delete(file);
+      const name = r.bundle?.root.name;
+      const last = name ? this.runs.lastRunOf(name) : undefined;
+      out.push({
+        file,
+        display: this.display(file),
+        name,
+        tasks: r.bundle?.root.tasks.length ?? 0,
+        errors,
+        warnings,
+        lastRun: last ? { id: last.id, state: last.state, startTime: last.startTime, endTime: last.endTime } : undefined,
+      });
+    }
+    return out;
+  }
+
+  bundle(file: string): WorkflowBundle | undefined {
+    if (!this.bundles.has(file)) {
+      const r = loadWorkflowFile(file, { cwd: this.cwd });
+      if (r.bundle) this.bundles.set(file, r.bundle);
+    }
+    return this.bundles.get(file);
+  }
+
+  /** The root's tasks, each SubProcess followed by its child workflow's tasks (one level). */
+  dagTasks(bundle: WorkflowBundle): DagTask[] {
+    const out: DagTask[] = [];
+    for (const t of bundle.root.tasks) {
+      out.push({ id: t.name, name: t.name, deps: [...t.deps], type: t.type, indent: 0, maxAttempts: t.failRetryTimes + 1 });
+      if (t.type === 'SUB_PROCESS' && t.childWorkflow) {
+        const child = bundle.byName.get(t.childWorkflow);
+        if (!child) continue;
+        for (const c of child.tasks) {
+          const deps = c.deps.length ? c.deps.map((d) => `${t.name}/${d}`) : [t.name];
+          out.push({ id: `${t.name}/${c.name}`, name: c.name, deps, type: c.type, indent: 1, parent: t.name, maxAttempts: c.failRetryTimes + 1 });
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Task states of a stored run (and of its sub-workflow runs), keyed like dagTasks ids. */
+  liveOf(runId: number): Record<string, TaskLive> {
+    const out: Record<string, TaskLive> = {};
+    for (const [name, t] of this.runs.currentTasks(runId)) {
+      out[name] = {
+        state: t.state,
+        attempt: t.attempt,
+        taskInstanceId: t.id,
+        start: t.startTime ?? undefined,
+        end: t.endTime ?? undefined,
+        message: t.message ?? undefined,
+        childRunId: t.childRunId ?? undefined,
+      };
+      if (t.childRunId) {
+        for (const [cn, c] of this.runs.currentTasks(t.childRunId)) {
+          out[`${name}/${cn}`] = { state: c.state, attempt: c.attempt, taskInstanceId: c.id, start: c.startTime ?? undefined, end: c.endTime ?? undefined, message: c.message ?? undefined };
+        }
+      }
+    }
+    return out;
+  }
+
+  listRuns(limit = 200): RunItem[] {
+    return this.runs.listRuns(limit).map((r) => ({
+      id: r.id,
+      name: r.name,
+      file: r.file,
+      state: r.state,
+      startTime: r.startTime,
+      endTime: r.endTime,
+      commandType: r.commandType,
+      parentRunId: r.parentRunId,
+    }));
+  }
+
+  getRun(id: number) {
+    return this.runs.getRun(id);
+  }
+
+  /** Lines of one attempt of a task (a `runId` of a sub-workflow run for child tasks). */
+  logLines(runId: number, task: string, attempt?: number): string[] {
+    return this.runs.logLines(runId, task, attempt).map((l) => (l.stream === 'stderr' ? `! ${l.line}` : l.stream === 'system' ? `» ${l.line}` : l.line));
+  }
+
+  attemptsOf(runId: number, task: string): number {
+    let n = 0;
+    for (const t of this.runs.taskInstances(runId)) if (t.name === task && t.attempt > n) n = t.attempt;
+    return n;
+  }
+
+  async start(
+    kind: 'start' | 'recover',
+    opts: { file: string; params?: Record<string, string>; startTasks?: string[]; deps?: 'post' | 'pre' | 'only'; runId?: number },
+    onEvent: (e: EngineEvent) => void,
+  ): Promise<RunHandle> {
+    const bundle = this.bundle(opts.file);
+    if (!bundle) throw new Error(`${this.display(opts.file)} does not load; fix its errors first`);
+    const runner = await import('../workflow/runner/index.js');
+    const common = { dbPath: this.dbPath, bundle, params: opts.params };
+    const h =
+      kind === 'recover'
+        ? runner.recoverRun({ ...common, runId: opts.runId! })
+        : runner.startRun({ ...common, startTasks: opts.startTasks, deps: opts.deps });
+    this.handles.set(h.runId, h);
+    h.events.on('run', (e) => onEvent({ kind: 'run', ...e }));
+    h.events.on('task', (e) => onEvent({ kind: 'task', ...e }));
+    h.events.on('log', (e) => onEvent({ kind: 'log', ...e }));
+    h.events.on('progress', (e) => onEvent({ kind: 'progress', ...e }));
+    h.events.on('step', (e) => onEvent({ kind: 'step', ...e }));
+    void h.done.catch(() => undefined).finally(() => this.handles.delete(h.runId));
+    return h;
+  }
+
+  /** Stops every active run and waits for them to end (their tasks end KILL, recoverable). */
+  async stopAll(timeoutMs = 10_000): Promise<void> {
+    const all = [...this.handles.values()];
+    for (const h of all) h.stop();
+    await Promise.race([Promise.allSettled(all.map((h) => h.done)), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+  }
+
+  // ---- market ----
+
+  symbols(): { items: SymbolItem[]; synthetic: boolean } {
+    const list = this.marketStore.listSymbols();
+    let synthetic = false;
+    const items = list.map((s) => {
+      if (s.synthetic) synthetic = true;
+      const b = this.marketStore.readBars(s.code, s.last - 200);
+      const n = b.close.length;
+      const close = n ? b.close[n - 1]! : NaN;
+      const prev = n > 1 ? b.close[n - 2]! : close;
+      return { code: s.code, name: s.name, last: s.last, bars: s.bars, close, change: prev ? ((close - prev) / prev) * 100 : 0 };
+    });
+    return { items, synthetic };
+  }
+
+  bars(code: string): Bars {
+    let b = this.barsCache.get(code);
+    if (!b) {
+      b = this.marketStore.readBars(code);
+      this.barsCache.set(code, b);
+      if (this.barsCache.size > 50) this.barsCache.delete(this.barsCache.keys().next().value!);
+    }
+    return b;
+  }
+
+  /** Imports the offline demo market (synthetic) into an empty store. */
+  async importDemo(): Promise<number> {
+    const [{ DemoProvider }, { downloadMarket }] = await Promise.all([import('../market/providers/demo.js'), import('../market/download.js')]);
+    const r = await downloadMarket(this.marketStore, new DemoProvider(), {});
+    this.barsCache.clear();
+    this.patternCache.clear();
+    return r.bars;
+  }
+
+  // ---- patterns ----
+
+  async patternCatalog(): Promise<Record<string, { english: string; direction: string }>> {
+    const spec = '../analysis/candles/catalog.js';
+    try {
+      const m = (await import(spec)) as { PATTERN_CATALOG?: Record<string, { english: string; direction: string }> };
+      if (m.PATTERN_CATALOG) return m.PATTERN_CATALOG;
+    } catch {
+      // the catalog is not there yet: names only
+    }
+    const { PATTERN_NAMES } = await import('../analysis/candles/index.js');
+    return Object.fromEntries(PATTERN_NAMES.map((n) => [n, { english: n.replace(/^CDL/, ''), direction: 'both' }]));
+  }
+
+  private patternCache = new Map<string, Record<string, Int32Array>>();
+
+  /** Every pattern's output over the symbol's whole history (cached per symbol). */
+  patternsSync(code: string): Record<string, Int32Array> {
+    let p = this.patternCache.get(code);
+    if (!p) {
+      p = computeAllPatterns(this.bars(code));
+      this.patternCache.set(code, p);
+      if (this.patternCache.size > 20) this.patternCache.delete(this.patternCache.keys().next().value!);
+    }
+    return p;
+  }
+
+  /**
+   * How often each pattern fired in the last `window` bars across the market, and every
+   * occurrence; yields between symbols so the UI stays responsive.
+   */
+  async scanPatterns(window: number, onProgress?: (done: number, total: number) => void): Promise<{ items: PatternItem[]; occurrences: Map<string, Occurrence[]> }> {
+    const catalog = await this.patternCatalog();
+    const { sliceBars } = await import('../market/bars.js');
+    const symbols = this.marketStore.listSymbols();
+    const occ = new Map<string, Occurrence[]>(Object.keys(catalog).map((n) => [n, []]));
+    for (let k = 0; k < symbols.length; k++) {
+      const s = symbols[k]!;
+      const all = this.marketStore.readBars(s.code, s.last - 20000 > 0 ? Math.floor(s.last / 10000 - 1) * 10000 : 0);
+      const from = Math.max(0, all.dates.length - window - 60);
+      const b = sliceBars(all, from);
+      const res = computeAllPatterns(b);
+      const start = Math.max(0, b.dates.length - window);
+      for (const [name, out] of Object.entries(res)) {
+        const list = occ.get(name) ?? occ.set(name, []).get(name)!;
+        for (let i = start; i < out.length; i++) if (out[i] !== 0) list.push({ code: s.code, date: b.dates[i]!, value: out[i]! });
+      }
+      if (k % 10 === 9) {
+        onProgress?.(k + 1, symbols.length);
+        await new Promise((r) => setImmediate(r));
+      }
+    }
+    for (const l of occ.values()) l.sort((a, b) => b.date - a.date || a.code.localeCompare(b.code));
+    const items = Object.entries(catalog)
+      .map(([name, c]) => ({ name, english: c.english, direction: c.direction, recent: occ.get(name)?.length ?? 0 }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+    return { items, occurrences: occ };
+  }
+}

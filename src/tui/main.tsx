@@ -1,0 +1,59 @@
+/** Mounts the Ink app full-screen; only reached through run.ts once stdin and stdout are TTYs. */
+import React from 'react';
+import { render } from 'ink';
+import { App } from './App.js';
+import { Engine } from './engine.js';
+import { enterAlternateScreen } from './terminal.js';
+import { makeTheme, colorEnabled, conventionFromEnv } from '../render/theme.js';
+
+export interface TuiOptions {
+  dbPath: string;
+  workflowDirs: string[];
+  noColor?: boolean;
+}
+
+export async function mountTui(opts: TuiOptions): Promise<number> {
+  const engine = new Engine({ dbPath: opts.dbPath, workflowDirs: opts.workflowDirs });
+  const theme = makeTheme({ color: colorEnabled({ noColorFlag: opts.noColor, isTTY: true }), convention: conventionFromEnv() });
+  const screen = enterAlternateScreen(process.stdout);
+  let code = 0;
+  const stopThenExit = (sig: string, exitCode: number) => {
+    void engine.stopAll(5000).finally(() => {
+      app.unmount();
+      screen.restore();
+      process.stderr.write(`quantflow: ${sig}: stopped\n`);
+      process.exit(exitCode);
+    });
+  };
+  const onTerm = () => stopThenExit('SIGTERM', 143);
+  const onHup = () => stopThenExit('SIGHUP', 129);
+  const onCrash = (e: unknown) => {
+    try {
+      app.unmount();
+    } catch {
+      // already gone
+    }
+    screen.restore();
+    process.stderr.write(`quantflow: internal error in the TUI: ${(e as Error)?.stack ?? String(e)}\n`);
+    process.exit(1);
+  };
+  process.on('SIGTERM', onTerm);
+  process.on('SIGHUP', onHup);
+  process.on('uncaughtException', onCrash);
+  process.on('unhandledRejection', onCrash);
+  const app = render(<App engine={engine} theme={theme} />, { exitOnCtrlC: false, patchConsole: true, maxFps: 15 });
+  try {
+    await app.waitUntilExit();
+  } catch (e) {
+    code = 1;
+    process.stderr.write(`quantflow: ${(e as Error).message}\n`);
+  } finally {
+    await engine.stopAll(5000);
+    screen.restore();
+    process.off('SIGTERM', onTerm);
+    process.off('SIGHUP', onHup);
+    process.off('uncaughtException', onCrash);
+    process.off('unhandledRejection', onCrash);
+  }
+  return code;
+}

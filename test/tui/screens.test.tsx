@@ -1,0 +1,144 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { join } from 'node:path';
+import { renderTui, KEY, delay, type Rendered } from './harness.js';
+import { expectGolden } from './golden.js';
+import { Engine } from '../../src/tui/engine.js';
+import { makeTheme } from '../../src/render/theme.js';
+import { tempDir } from '../support/fs.js';
+import { openDb } from '../../src/core/db.js';
+import { MarketStore } from '../../src/market/store.js';
+import { DemoProvider } from '../../src/market/providers/demo.js';
+import { downloadMarket } from '../../src/market/download.js';
+
+const fixtures = join(import.meta.dirname, 'fixtures');
+const theme = makeTheme({ color: false });
+let tmp: ReturnType<typeof tempDir>;
+let dbPath: string;
+
+function engine(): Engine {
+  return new Engine({ dbPath, workflowDirs: [join(fixtures, 'workflows')], cwd: fixtures });
+}
+
+beforeAll(async () => {
+  tmp = tempDir('qf-tui-');
+  dbPath = join(tmp.dir, 'q.db');
+  const db = openDb(dbPath);
+  await downloadMarket(new MarketStore(db), new DemoProvider({ symbols: 12 }), {});
+  db.close();
+}, 120_000);
+
+afterAll(() => tmp.cleanup());
+
+const NOW = () => Date.UTC(2026, 0, 1);
+
+async function open(size: { columns: number; rows: number }): Promise<Rendered> {
+  const r = await renderTui({ engine: engine(), theme, now: NOW }, size);
+  await r.waitFor((f) => f.includes('small'));
+  return r;
+}
+
+describe.each([
+  [80, 24],
+  [120, 40],
+])('screens at %ix%i', (columns, rows) => {
+  it('Workflows: files, tasks, validation errors with file:line', async () => {
+    const r = await open({ columns, rows });
+    const f = r.frame();
+    expect(f.split('\n').length).toBeLessThanOrEqual(rows - 1);
+    expect(f).toContain('workflows/broken.yaml');
+    expect(f).toMatch(/workflows\/broken\.yaml:\d+:\d+: /);
+    expectGolden(`workflows_${columns}x${rows}`, f);
+    r.unmount();
+  });
+
+  it('DAG of a workflow before it ran, and the help overlay', async () => {
+    const r = await open({ columns, rows });
+    await r.press(KEY.DOWN, KEY.DOWN, KEY.ENTER); // broken, slow, small
+    const f = await r.waitFor((x) => x.includes('not run yet'));
+    expect(f).toMatch(/○.*fetch/);
+    expectGolden(`dag_${columns}x${rows}`, f);
+    await r.press('?');
+    const h = await r.waitFor((x) => x.includes('keys: DAG'));
+    expect(h).toContain('run the selected task only');
+    expectGolden(`help_dag_${columns}x${rows}`, h);
+    await r.press(KEY.ESC);
+    await r.waitFor((x) => !x.includes('keys: DAG'));
+    r.unmount();
+  });
+
+  it('Market: symbol list and candlestick chart of synthetic data, labelled', async () => {
+    const r = await open({ columns, rows });
+    await r.press('5');
+    const f = await r.waitFor((x) => x.includes('patterns:') && x.includes('└'));
+    expect(f).toContain('synthetic');
+    expect(f).toMatch(/[║┃]/);
+    expectGolden(`market_${columns}x${rows}`, f);
+    r.unmount();
+  });
+});
+
+describe('live workflow from the DAG screen', () => {
+  it('runs the workflow, shows every task succeed, opens a log and searches it', async () => {
+    const r = await open({ columns: 80, rows: 24 });
+    await r.press(KEY.DOWN, KEY.DOWN, KEY.ENTER);
+    await r.waitFor((x) => x.includes('params: greeting'));
+    await r.press('r');
+    const done = await r.waitFor((x) => /run #\d+ success/.test(x), 30_000);
+    expect(done.match(/✔/g)!.length).toBeGreaterThanOrEqual(4);
+    // Select "right" (topological order: fetch, left, right, join) and open its log.
+    await r.press('j', 'j', KEY.ENTER);
+    const log = await r.waitFor((x) => x.includes('log right'));
+    expect(log).toContain('needle in the log');
+    await r.press('/', ...'needle', KEY.ENTER);
+    await r.waitFor((x) => x.includes('match 1/1'));
+    // Back to the DAG, then the runs screen lists the run.
+    await r.press(KEY.ESC, '4');
+    const runs = await r.waitFor((x) => x.includes('small') && x.includes('success'));
+    expect(runs).toMatch(/1 +✔ success +small/);
+    r.unmount();
+  });
+
+  it('selects a task with :task, shows the start-up params', async () => {
+    const r = await open({ columns: 80, rows: 24 });
+    await r.press(KEY.DOWN, KEY.DOWN, KEY.ENTER);
+    await r.waitFor((x) => x.includes('params: greeting=hello'));
+    await r.press(':', ...'task join', KEY.ENTER);
+    await r.waitFor((x) => /›.*join/.test(x));
+    await r.press('p');
+    const p = await r.waitFor((x) => x.includes('start-up params'));
+    expect(p).toContain('greeting = hello');
+    await r.press(KEY.ESC);
+    r.unmount();
+  });
+
+  it('asks before quitting while a run is active, then stops it (tasks end KILL)', async () => {
+    const e = engine();
+    const r = await renderTui({ engine: e, theme, now: NOW }, { columns: 80, rows: 24 });
+    await r.waitFor((f) => f.includes('slow'));
+    await r.press(KEY.DOWN, 'r');
+    await r.waitFor((x) => x.includes('1 running') && /wait .*running/.test(x), 20_000);
+    await r.press('q');
+    const ask = await r.waitFor((x) => x.includes('quitting stops them'));
+    expect(ask).toContain('y: yes');
+    await r.press('y');
+    await r.instance.waitUntilExit();
+    const runs = e.listRuns();
+    const slow = runs.find((x) => x.name === 'slow')!;
+    expect(slow.state).toBe('KILL');
+    expect(e.liveOf(slow.id).wait!.state).toBe('KILL');
+  });
+});
+
+describe('terminal size', () => {
+  it('asks for 80x24 when smaller and re-lays out on resize', async () => {
+    const r = await open({ columns: 80, rows: 24 });
+    r.stdout.resize(70, 20);
+    const f = await r.waitFor((x) => x.includes('at least 80x24'));
+    expect(f).toContain('70x20');
+    r.stdout.resize(120, 40);
+    const g = await r.waitFor((x) => x.includes('small') && !x.includes('at least'));
+    expect(g.split('\n').length).toBeLessThanOrEqual(39);
+    await delay(10);
+    r.unmount();
+  });
+});
