@@ -3,9 +3,17 @@ import { createHash } from 'node:crypto';
 import { formatJavaDate } from './java-date.js';
 
 /** A stable positive code for a name (DolphinScheduler codes are numbers; we derive ours from names). */
+const codes = new Map<string, string>();
+
 export function codeOf(...parts: string[]): string {
-  const h = createHash('sha1').update(parts.join('\u0000')).digest('hex');
-  return String(parseInt(h.slice(0, 12), 16));
+  const key = parts.join('\u0000');
+  let code = codes.get(key);
+  if (code === undefined) {
+    code = String(parseInt(createHash('sha1').update(key).digest('hex').slice(0, 12), 16));
+    if (codes.size > 100_000) codes.clear();
+    codes.set(key, code);
+  }
+  return code;
 }
 
 export interface BuiltinContext {

@@ -3,11 +3,10 @@
  * type's executor, timeouts (WARN / FAILED / WARNFAILED), OUT params, and retries.
  */
 import { dirname } from 'node:path';
-import { delimiter } from 'node:path';
-import { binDir } from '../../core/paths.js';
 import { parseProgressLine } from '../../core/progress.js';
 import type { TaskDef } from '../model.js';
 import type { TaskState } from '../states.js';
+import type { TaskPatch } from '../store.js';
 import type { TaskContext, TaskResult } from '../tasks/types.js';
 import { executorFor } from '../tasks/registry.js';
 import { builtinParams } from '../params/builtins.js';
@@ -53,6 +52,13 @@ function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
 /** Logic tasks and sub-workflows still run in a dry run (their children are dry runs too). */
 const RUN_IN_DRY_RUN = new Set(['CONDITIONS', 'SWITCH', 'SUB_PROCESS', 'NOOP']);
 
+/** The resolved params worth recording: everything but the system.* built-ins. */
+function userParams(params: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k in params) if (!k.startsWith('system.')) out[k] = params[k]!;
+  return out;
+}
+
 export async function runAttempt(req: AttemptRequest): Promise<AttemptOutcome> {
   const { exec, def } = req;
   const o = exec.opts;
@@ -60,12 +66,7 @@ export async function runAttempt(req: AttemptRequest): Promise<AttemptOutcome> {
   const wf = o.workflow;
   const executor = executorFor(def.type);
   const cwd = dirname(wf.file);
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PATH: `${binDir}${delimiter}${process.env.PATH ?? ''}`,
-    QUANTFLOW_DB: o.dbPath,
-    QUANTFLOW_PROGRESS: '1',
-  };
+  const env = exec.taskEnv();
   const outProps = def.localParams.filter((p) => p.direct === 'OUT').map((p) => p.prop);
   const localIn: Record<string, string> = {};
   for (const p of def.localParams) if (p.direct === 'IN') localIn[p.prop] = p.value;
@@ -75,8 +76,8 @@ export async function runAttempt(req: AttemptRequest): Promise<AttemptOutcome> {
   for (;;) {
     const id = store.createTaskInstance({ runId: o.runId, name: def.name, type: def.type, state: 'SUBMITTED_SUCCESS', attempt });
     exec.emitTask(def, id, 'SUBMITTED_SUCCESS', attempt);
-    const finish = (state: TaskState, r: Partial<TaskResult>, pool: Record<string, string>): void => {
-      store.updateTask(id, { state, endTime: Date.now(), exitCode: r.exitCode ?? null, message: r.message ?? null, varPool: pool, ...(r.childRunId ? { childRunId: r.childRunId } : {}) });
+    const finish = (state: TaskState, r: Partial<TaskResult>, pool: Record<string, string>, extra: TaskPatch = {}): void => {
+      store.updateTask(id, { ...extra, state, endTime: Date.now(), exitCode: r.exitCode ?? null, message: r.message ?? null, varPool: pool, ...(r.childRunId ? { childRunId: r.childRunId } : {}) });
       exec.emitTask(def, id, state, attempt, { exitCode: r.exitCode, message: r.message, childRunId: r.childRunId });
     };
     const log = (stream: LogStream, line: string, warning = false): void => {
@@ -108,9 +109,12 @@ export async function runAttempt(req: AttemptRequest): Promise<AttemptOutcome> {
       ],
       o.base,
     );
-    const attemptAbort = new AbortController();
-    const forward = () => attemptAbort.abort(req.signal.reason);
-    req.signal.addEventListener('abort', forward, { once: true });
+    // A task with a FAILED timeout gets its own signal (the timeout kills this attempt only).
+    const timeoutKills = def.timeout > 0 && (def.timeoutNotifyStrategy === 'FAILED' || def.timeoutNotifyStrategy === 'WARNFAILED') && !o.dryRun;
+    const attemptAbort = timeoutKills ? new AbortController() : undefined;
+    const forward = () => attemptAbort?.abort(req.signal.reason);
+    if (attemptAbort) req.signal.addEventListener('abort', forward, { once: true });
+    const signal = attemptAbort?.signal ?? req.signal;
     const parser = new OutputParamParser();
     const ctx: TaskContext = {
       runId: o.runId,
@@ -125,7 +129,7 @@ export async function runAttempt(req: AttemptRequest): Promise<AttemptOutcome> {
       env,
       dbPath: o.dbPath,
       store,
-      signal: attemptAbort.signal,
+      signal,
       killGraceMs: o.killGraceMs,
       dryRun: o.dryRun,
       varPool: req.varPool,
@@ -144,7 +148,7 @@ export async function runAttempt(req: AttemptRequest): Promise<AttemptOutcome> {
       setExternal: (value) => store.updateTask(id, { external: value }),
       setPid: (pid) => store.updateTask(id, { pid }),
       runChild: (childReq) =>
-        exec.runChild(id, attemptAbort.signal, childReq, req.previousChildRunId, (childRunId) => {
+        exec.runChild(id, signal, childReq, req.previousChildRunId, (childRunId) => {
           store.updateTask(id, { childRunId });
           exec.emitTask(def, id, 'RUNNING_EXECUTION', attempt, { childRunId });
         }),
@@ -154,11 +158,19 @@ export async function runAttempt(req: AttemptRequest): Promise<AttemptOutcome> {
     let result: TaskResult;
     let timedOut = false;
     let timer: NodeJS.Timeout | undefined;
-    store.updateTask(id, { state: 'RUNNING_EXECUTION', startTime: Date.now(), params });
-    exec.emitTask(def, id, 'RUNNING_EXECUTION', attempt);
+    let describeError: Error | undefined;
     try {
       command = executor.describe ? executor.describe(ctx) : null;
-      if (command !== null) store.updateTask(id, { command });
+    } catch (e) {
+      describeError = e as Error;
+    }
+    // An instant task's start is written with its end (one row write less per task).
+    const startFields = { startTime: Date.now(), params: userParams(params), command };
+    const deferStart = executor.instant === true;
+    if (!deferStart) store.updateTask(id, { state: 'RUNNING_EXECUTION', ...startFields });
+    exec.emitTask(def, id, 'RUNNING_EXECUTION', attempt);
+    try {
+      if (describeError) throw describeError;
       if (o.dryRun && !RUN_IN_DRY_RUN.has(def.type)) {
         log('system', command ?? '');
         result = { state: 'SUCCESS', message: 'dry run' };
@@ -169,7 +181,7 @@ export async function runAttempt(req: AttemptRequest): Promise<AttemptOutcome> {
             if (strategy === 'WARN' || strategy === 'WARNFAILED') log('system', `WARN: ${def.name} exceeded its timeout of ${def.timeout} min`, true);
             if (strategy === 'FAILED' || strategy === 'WARNFAILED') {
               timedOut = true;
-              attemptAbort.abort('timeout');
+              attemptAbort?.abort('timeout');
             }
           }, def.timeout * 60_000);
         }
@@ -190,7 +202,7 @@ export async function runAttempt(req: AttemptRequest): Promise<AttemptOutcome> {
     const produced = { ...declaredOutputs(parser.values, outProps), ...declaredOutputs(new Map(Object.entries(result.outputs ?? {})), outProps) };
     const pool = { ...req.varPool, ...produced };
     if (state !== 'SUCCESS' && result.message) log('system', `${def.name} ${state}: ${result.message}`);
-    finish(state, result, state === 'SUCCESS' ? pool : {});
+    finish(state, result, state === 'SUCCESS' ? pool : {}, deferStart ? startFields : {});
 
     const retryable = executor.retryable !== false;
     if (state === 'FAILURE' && retryable && attempt - req.firstAttempt < def.failRetryTimes && !req.isStopping() && !req.signal.aborted) {

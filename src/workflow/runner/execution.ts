@@ -3,7 +3,9 @@
  * semantics (retries, delay, timeouts, flag NO, Condition/Switch branches, CONTINUE/END, stop).
  * A sub-workflow runs as a nested RunExecution on the same store and emitter.
  */
+import { delimiter } from 'node:path';
 import type { Emitter } from '../../core/events.js';
+import { binDir } from '../../core/paths.js';
 import type { TaskDef, WorkflowBundle, WorkflowDef } from '../model.js';
 import type { TaskState, WorkflowState } from '../states.js';
 import type { RunStore } from '../store.js';
@@ -97,6 +99,19 @@ export class RunExecution {
       });
     }
     for (const n of this.nodes.values()) for (const d of n.deps) this.nodes.get(d)!.downstream.push(n.def.name);
+  }
+
+  private env: NodeJS.ProcessEnv | undefined;
+
+  /** The environment of this run's task processes (copying process.env is costly: once per run). */
+  taskEnv(): NodeJS.ProcessEnv {
+    this.env ??= {
+      ...process.env,
+      PATH: `${binDir}${delimiter}${process.env.PATH ?? ''}`,
+      QUANTFLOW_DB: this.opts.dbPath,
+      QUANTFLOW_PROGRESS: '1',
+    };
+    return this.env;
   }
 
   get runId(): number {

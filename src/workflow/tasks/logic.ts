@@ -4,6 +4,7 @@ import type { TaskExecutor, TaskContext } from './types.js';
 
 export const noopExecutor: TaskExecutor = {
   inline: true,
+  instant: true,
   describe: () => '(no-op)',
   run: async () => ({ state: 'SUCCESS' }),
 };
@@ -24,6 +25,7 @@ function conditionHolds(ctx: TaskContext): boolean {
 
 export const conditionExecutor: TaskExecutor = {
   inline: true,
+  instant: true,
   retryable: false,
   describe: (ctx) => `(condition: success -> ${ctx.task.condition?.successTask ?? '-'}, failure -> ${ctx.task.condition?.failedTask ?? '-'})`,
   async run(ctx) {
@@ -47,6 +49,7 @@ export function switchExpression(expr: string, params: Readonly<Record<string, s
 
 export const switchExecutor: TaskExecutor = {
   inline: true,
+  instant: true,
   retryable: false,
   describe: (ctx) => `(switch: ${(ctx.task.switchBranches ?? []).map((b) => `${b.condition ? switchExpression(b.condition, ctx.params) : 'default'} -> ${b.task}`).join('; ')})`,
   async run(ctx) {

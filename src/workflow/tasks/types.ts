@@ -77,4 +77,6 @@ export interface TaskExecutor {
   retryable?: boolean;
   /** true: runs without a parallel slot (logic tasks). */
   inline?: boolean;
+  /** true: finishes at once (NOOP, Condition, Switch): the RUNNING_EXECUTION state is an event, not a row write. */
+  instant?: boolean;
 }
