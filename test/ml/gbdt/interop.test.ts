@@ -47,6 +47,15 @@ function readPreds(path: string): number[] {
   return readFileSync(path, 'utf8').trim().split('\n').map(Number);
 }
 
+const SAME_PY = `
+import sys, numpy as np, xgboost as xgb
+X = np.genfromtxt(sys.argv[1], delimiter=',', dtype=np.float64, missing_values='', filling_values=np.nan)
+d = xgb.DMatrix(X[:, 1:].astype(np.float32), label=X[:, 0], missing=np.nan)
+b = xgb.train(dict(objective='binary:logistic', max_depth=5, eta=0.2, gamma=4, min_child_weight=6, subsample=1,
+                   tree_method='hist', nthread=1, base_score=0.5), d, 25)
+b.save_model(sys.argv[2])
+`;
+
 describe.skipIf(!py)('GBDT interoperability with Python xgboost', () => {
   const train = syntheticData(4000, 1, { missing: 0.15 });
   const test = syntheticData(2000, 2, { missing: 0.15 });
@@ -70,6 +79,34 @@ describe.skipIf(!py)('GBDT interoperability with Python xgboost', () => {
     let worst = 0;
     for (let i = 0; i < ours.length; i++) worst = Math.max(worst, Math.abs(ours[i]! - theirs[i]!));
     expect(worst).toBeLessThan(1e-6);
+  });
+
+  it('without sampling, grows the same trees as xgboost hist (features, thresholds, default directions, leaves)', () => {
+    // two-decimal values: fewer than 256 distinct per feature, so both quantisations are exact
+    const s = syntheticData(3000, 5, { missing: 0.1 });
+    for (let i = 0; i < s.x.data.length; i++) s.x.data[i] = Math.fround(Math.round(s.x.data[i]! * 100) / 100);
+    const csv = join(tmp.dir, 'same.csv');
+    writeNumericCsv(csv, s.x, s.y);
+    const d = readNumericCsv(csv, { hasLabel: true });
+    const ours = trainGbdt(d.x, d.label!, { num_round: 25, subsample: 1 }).model;
+    const path = join(tmp.dir, 'same-xgb.json');
+    runPython(py!, SAME_PY, [csv, path]);
+    const theirs = loadXgboostJson(path);
+    expect(theirs.trees).toHaveLength(25);
+    let splits = 0;
+    ours.trees.forEach((t, k) => {
+      const x = theirs.trees[k]!;
+      expect(Array.from(t.left), `tree ${k}`).toEqual(Array.from(x.left));
+      expect(Array.from(t.feature), `tree ${k}`).toEqual(Array.from(x.feature));
+      expect(Array.from(t.defaultLeft), `tree ${k}`).toEqual(Array.from(x.defaultLeft));
+      for (let n = 0; n < t.left.length; n++) {
+        if (t.left[n] !== -1) {
+          splits++;
+          expect(t.condition[n]).toBe(x.condition[n]);
+        } else expect(Math.abs(t.condition[n]! - x.condition[n]!)).toBeLessThan(1e-6);
+      }
+    });
+    expect(splits).toBeGreaterThan(50);
   });
 
   it('a model xgboost trains predicts identically in quantflow (to 1e-6), default directions included', () => {
