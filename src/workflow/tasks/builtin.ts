@@ -1,5 +1,5 @@
 /** Registers the task types this engine runs locally. */
-import { registerTaskType, isRegistered } from './registry.js';
+import { registerTaskType } from './registry.js';
 import { shellExecutor } from './shell.js';
 import { pythonExecutor } from './python.js';
 import { noopExecutor, conditionExecutor, switchExecutor } from './logic.js';
@@ -16,13 +16,11 @@ export function registerBuiltinTaskTypes(): void {
   registerTaskType('CONDITIONS', conditionExecutor);
   registerTaskType('SWITCH', switchExecutor);
   registerTaskType('SUB_PROCESS', subprocessExecutor);
-  // The SageMaker work registers the real executor (src/workflow/tasks/sagemaker.ts) over this one.
-  if (!isRegistered('SAGEMAKER')) {
-    registerTaskType('SAGEMAKER', {
-      retryable: false,
-      inline: true,
-      describe: () => '(SageMaker pipeline)',
-      run: async () => ({ state: 'FAILURE', message: 'the SageMaker task type is not available yet' }),
-    });
-  }
+  // src/workflow/tasks/sagemaker.ts (the SageMaker work) is loaded on first use: the AWS SDK costs
+  // about half a second to import, which runs of workflows without SageMaker tasks should not pay.
+  registerTaskType('SAGEMAKER', {
+    inline: true,
+    describe: (ctx) => ctx.resolve(ctx.task.sagemakerRequestJson ?? ''),
+    run: async (ctx) => (await import('./sagemaker.js')).sagemakerExecutor.run(ctx),
+  });
 }
