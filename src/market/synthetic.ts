@@ -71,13 +71,11 @@ export class Rng {
     this.spare = r * Math.sin(2 * Math.PI * v);
     return r * Math.cos(2 * Math.PI * v);
   }
-  /** Student-t with 6 degrees of freedom, scaled to unit variance. */
+  /** Student-t with 6 degrees of freedom, scaled to unit variance (chi2(6) = -2 ln(U1 U2 U3)). */
   t6(): number {
-    let chi = 0;
-    for (let k = 0; k < 6; k++) {
-      const z = this.normal();
-      chi += z * z;
-    }
+    let u = this.next() * this.next() * this.next();
+    if (u <= 1e-300) u = 1e-300;
+    const chi = -2 * Math.log(u);
     return (this.normal() / Math.sqrt(chi / 6)) * Math.sqrt(4 / 6);
   }
 }
@@ -170,8 +168,10 @@ export function generateMarket(opts: SyntheticOptions): SyntheticMarket {
   const mkt = garch(0.011, 0.09, 0.89);
   const sectors = Array.from({ length: 8 }, () => garch(0.007, 0.08, 0.9));
   const marketRet = new Float64Array(T);
+  const marketVar = new Float64Array(T);
   const sectorRet = Array.from({ length: 8 }, () => new Float64Array(T));
   for (let t = 0; t < T; t++) {
+    marketVar[t] = mkt.h;
     marketRet[t] = 0.0002 + garchStep(mkt, fr.t6());
     for (let k = 0; k < 8; k++) sectorRet[k]![t] = garchStep(sectors[k]!, fr.t6());
   }
@@ -186,8 +186,9 @@ export function generateMarket(opts: SyntheticOptions): SyntheticMarket {
     const idio = garch(sigma, 0.07, 0.9);
     let prev = round2(Math.exp(Math.log(4) + rng.next() * Math.log(40)));
     const baseVol = Math.exp(Math.log(3e5) + rng.next() * Math.log(150));
-    const listDay = rng.next() < 0.06 ? Math.floor(rng.next() * T * 0.6) : 0;
-    const suspendAt = rng.next() < 0.08 ? Math.floor(rng.next() * T) : -1;
+    // In trading days from the start, independent of the end date (a later end only appends days).
+    const listDay = rng.next() < 0.06 ? Math.floor(rng.next() * 450) : 0;
+    const suspendAt = rng.next() < 0.08 ? Math.floor(rng.next() * 750) : -1;
     const suspendLen = 3 + Math.floor(rng.next() * 25);
     let volNoise = 0;
     const O = open[i]!, H = high[i]!, L = low[i]!, C = close[i]!, V = volume[i]!;
@@ -210,7 +211,7 @@ export function generateMarket(opts: SyntheticOptions): SyntheticMarket {
         continue;
       }
       const r = Math.max(-limit * 0.999, Math.min(limit * 0.999, beta * marketRet[t]! + gamma * sec[t]! + e));
-      const dayVol = Math.sqrt(beta * beta * mkt.h + idio.h);
+      const dayVol = Math.sqrt(beta * beta * marketVar[t]! + idio.h);
       const up = round2(prev * (1 + limit));
       const dn = round2(prev * (1 - limit));
       let c = Math.min(up, Math.max(dn, round2(prev * Math.exp(r))));
