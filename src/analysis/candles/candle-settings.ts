@@ -66,41 +66,67 @@ export function periodOf(s: SettingId): number {
  * per (setting, first index).
  */
 export class CandleContext {
-  readonly n: number;
-  readonly open: Float64Array;
-  readonly high: Float64Array;
-  readonly low: Float64Array;
-  readonly close: Float64Array;
+  n = 0;
+  open!: Float64Array;
+  high!: Float64Array;
+  low!: Float64Array;
+  close!: Float64Array;
   /** |C - O| */
-  readonly body: Float64Array;
+  body!: Float64Array;
   /** H - L */
-  readonly range: Float64Array;
+  range!: Float64Array;
   /** H - max(O, C) */
-  readonly upper: Float64Array;
+  upper!: Float64Array;
   /** min(O, C) - L */
-  readonly lower: Float64Array;
+  lower!: Float64Array;
   /** max(O, C), min(O, C) */
-  readonly top: Float64Array;
-  readonly bottom: Float64Array;
+  top!: Float64Array;
+  bottom!: Float64Array;
   /** +1 white (C >= O, a doji with C == O counts as white), -1 black */
-  readonly color: Int8Array;
+  color!: Int8Array;
   private shadowsArr: Float64Array | undefined;
   private readonly cache = new Map<number, Float64Array>();
+  /** reusable buffers (capacity `cap`): 7 per-bar arrays + shadows + the averages */
+  private cap = -1;
+  private pool: Float64Array[] = [];
+  private poolUsed = 0;
+  private colorBuf = new Int8Array(0);
 
   constructor(open: Float64Array, high: Float64Array, low: Float64Array, close: Float64Array) {
+    this.reset(open, high, low, close);
+  }
+
+  private take(): Float64Array {
+    if (this.poolUsed === this.pool.length) this.pool.push(new Float64Array(this.cap));
+    return this.pool[this.poolUsed++]!.subarray(0, this.n);
+  }
+
+  /**
+   * Re-targets this context at another stock's bars, reusing its buffers (no allocation when the
+   * new stock is not longer than the longest seen). Arrays handed out before are overwritten.
+   */
+  reset(open: Float64Array, high: Float64Array, low: Float64Array, close: Float64Array): this {
     const n = Math.min(open.length, high.length, low.length, close.length);
+    if (n > this.cap) {
+      this.cap = Math.max(n, 16);
+      this.pool = [];
+      this.colorBuf = new Int8Array(this.cap);
+    }
     this.n = n;
+    this.poolUsed = 0;
+    this.cache.clear();
+    this.shadowsArr = undefined;
     this.open = open;
     this.high = high;
     this.low = low;
     this.close = close;
-    const body = (this.body = new Float64Array(n));
-    const range = (this.range = new Float64Array(n));
-    const upper = (this.upper = new Float64Array(n));
-    const lower = (this.lower = new Float64Array(n));
-    const top = (this.top = new Float64Array(n));
-    const bottom = (this.bottom = new Float64Array(n));
-    const color = (this.color = new Int8Array(n));
+    const body = (this.body = this.take());
+    const range = (this.range = this.take());
+    const upper = (this.upper = this.take());
+    const lower = (this.lower = this.take());
+    const top = (this.top = this.take());
+    const bottom = (this.bottom = this.take());
+    const color = (this.color = this.colorBuf.subarray(0, n));
     for (let i = 0; i < n; i++) {
       const o = open[i]!;
       const c = close[i]!;
@@ -117,13 +143,14 @@ export class CandleContext {
       bottom[i] = b;
       color[i] = white ? 1 : -1;
     }
+    return this;
   }
 
   /** upper + lower shadow, the range of the Shadows type. */
   shadows(): Float64Array {
     if (!this.shadowsArr) {
       const n = this.n;
-      const a = new Float64Array(n);
+      const a = this.take();
       const u = this.upper;
       const l = this.lower;
       for (let i = 0; i < n; i++) a[i] = u[i]! + l[i]!;
@@ -148,19 +175,34 @@ export class CandleContext {
     let a = this.cache.get(key);
     if (a) return a;
     const n = this.n;
-    a = new Float64Array(n);
+    a = this.take();
+    a.fill(0);
     const r = this.rangeOf(set.rangeType);
     const f = set.factor;
     const div = set.rangeType === RangeType.Shadows ? 2.0 : 1.0;
+    // x * 1.0 and x / 1.0 are exact in IEEE double, so the common factor-1 / divisor-1 cases skip them
     if (p === 0) {
-      for (let t = 0; t < n; t++) a[t] = (f * r[t]!) / div;
+      if (f === 1 && div === 1) a.set(r.subarray(0, n));
+      else for (let t = 0; t < n; t++) a[t] = (f * r[t]!) / div;
     } else {
       let total = 0;
       const start = first + p;
       for (let j = first; j < start && j < n; j++) total += r[j]!;
-      for (let t = start; t < n; t++) {
-        a[t] = (f * (total / p)) / div;
-        total += r[t]! - r[t - p]!;
+      if (f === 1 && div === 1) {
+        for (let t = start; t < n; t++) {
+          a[t] = total / p;
+          total += r[t]! - r[t - p]!;
+        }
+      } else if (div === 1) {
+        for (let t = start; t < n; t++) {
+          a[t] = f * (total / p);
+          total += r[t]! - r[t - p]!;
+        }
+      } else {
+        for (let t = start; t < n; t++) {
+          a[t] = (f * (total / p)) / div;
+          total += r[t]! - r[t - p]!;
+        }
       }
     }
     this.cache.set(key, a);

@@ -40,6 +40,15 @@ export function runPattern(name: string, ctx: CandleContext, out = new Int32Arra
   return out;
 }
 
+const shared = { ctx: undefined as CandleContext | undefined };
+
+/** A context reset to these bars, reused across calls (JS is single-threaded; results never alias it). */
+function sharedContext(open: Float64Array, high: Float64Array, low: Float64Array, close: Float64Array): CandleContext {
+  if (!shared.ctx) shared.ctx = new CandleContext(open, high, low, close);
+  else shared.ctx.reset(open, high, low, close);
+  return shared.ctx;
+}
+
 export function computePattern(
   name: string,
   open: Float64Array,
@@ -47,13 +56,21 @@ export function computePattern(
   low: Float64Array,
   close: Float64Array,
 ): Int32Array {
-  return runPattern(name, new CandleContext(open, high, low, close));
+  return runPattern(name, sharedContext(open, high, low, close));
 }
 
-/** All 61 patterns of one stock, sharing the body/range/shadow arrays and the rolling averages. */
+/**
+ * All 61 patterns of one stock, sharing the body/range/shadow arrays and the rolling averages.
+ * The 61 outputs are views of one Int32Array (one allocation per stock).
+ */
 export function computeAllPatterns(bars: Pick<Bars, 'open' | 'high' | 'low' | 'close'>): Record<string, Int32Array> {
-  const ctx = new CandleContext(bars.open, bars.high, bars.low, bars.close);
+  const ctx = sharedContext(bars.open, bars.high, bars.low, bars.close);
+  const n = ctx.n;
+  const buf = new Int32Array(n * PATTERN_NAMES.length);
   const res: Record<string, Int32Array> = {};
-  for (const name of PATTERN_NAMES) res[name] = runPattern(name, ctx);
+  for (let k = 0; k < PATTERN_NAMES.length; k++) {
+    const name = PATTERN_NAMES[k]!;
+    res[name] = runPattern(name, ctx, buf.subarray(k * n, (k + 1) * n));
+  }
   return res;
 }

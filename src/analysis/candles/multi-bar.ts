@@ -14,7 +14,7 @@ export const CDL3LINESTRIKE = def(8, (ctx, out, lb) => {
   const { open: O, close: C, top: T, bottom: Bo, color: K } = ctx;
   const near3 = ctx.avgAt(S.Near, lb, 3);
   const near2 = ctx.avgAt(S.Near, lb, 2);
-  for (let i = lb; i < ctx.n; i++) {
+  for (let i = lb, n = ctx.n; i < n; i++) {
     const k1 = K[i - 1]!;
     out[i] =
       K[i - 3] === K[i - 2] &&
@@ -35,7 +35,7 @@ export const CDL3LINESTRIKE = def(8, (ctx, out, lb) => {
 export const CDLBREAKAWAY = def(14, (ctx, out, lb) => {
   const { body: B, open: O, close: C, high: H, low: L, top: T, bottom: Bo, color: K } = ctx;
   const long = ctx.avgAt(S.BodyLong, lb, 4);
-  for (let i = lb; i < ctx.n; i++) {
+  for (let i = lb, n = ctx.n; i < n; i++) {
     const k4 = K[i - 4]!;
     out[i] =
       B[i - 4]! > long[i - 4]! &&
@@ -69,7 +69,7 @@ export const CDLCONCEALBABYSWALL = def(13, (ctx, out, lb) => {
   const vs3 = ctx.avgAt(S.ShadowVeryShort, lb, 3);
   const vs2 = ctx.avgAt(S.ShadowVeryShort, lb, 2);
   const vs1 = ctx.avgAt(S.ShadowVeryShort, lb, 1);
-  for (let i = lb; i < ctx.n; i++) {
+  for (let i = lb, n = ctx.n; i < n; i++) {
     out[i] =
       K[i - 3] === -1 &&
       K[i - 2] === -1 &&
@@ -93,7 +93,7 @@ export const CDLCONCEALBABYSWALL = def(13, (ctx, out, lb) => {
 export const CDLLADDERBOTTOM = def(14, (ctx, out, lb) => {
   const { upper: U, open: O, close: C, high: H, color: K } = ctx;
   const vs1 = ctx.avgAt(S.ShadowVeryShort, lb, 1);
-  for (let i = lb; i < ctx.n; i++) {
+  for (let i = lb, n = ctx.n; i < n; i++) {
     out[i] =
       K[i - 4] === -1 &&
       K[i - 3] === -1 &&
@@ -120,7 +120,7 @@ export const CDLMATHOLD = def(14, (ctx, out, lb) => {
   const s2 = ctx.avgAt(S.BodyShort, lb, 2);
   const s1 = ctx.avgAt(S.BodyShort, lb, 1);
   const pen = 0.5;
-  for (let i = lb; i < ctx.n; i++) {
+  for (let i = lb, n = ctx.n; i < n; i++) {
     const floor = C[i - 4]! - B[i - 4]! * pen;
     const h3 = H[i - 3]!;
     const h2 = H[i - 2]!;
@@ -156,7 +156,7 @@ export const CDLRISEFALL3METHODS = def(14, (ctx, out, lb) => {
   const s3 = ctx.avgAt(S.BodyShort, lb, 3);
   const s2 = ctx.avgAt(S.BodyShort, lb, 2);
   const s1 = ctx.avgAt(S.BodyShort, lb, 1);
-  for (let i = lb; i < ctx.n; i++) {
+  for (let i = lb, n = ctx.n; i < n; i++) {
     const k = K[i - 4]!;
     const h4 = H[i - 4]!;
     const l4 = L[i - 4]!;

@@ -22,6 +22,7 @@ interface Chunk {
 }
 
 let market: Init | undefined;
+let ctx: CandleContext | undefined;
 const port = parentPort;
 if (port) {
   port.on('message', (msg: Init | Chunk) => {
@@ -39,7 +40,11 @@ if (port) {
       const a = off[s]!;
       const b = off[s + 1]!;
       const n = b - a;
-      const ctx = new CandleContext(m.open.subarray(a, b), m.high.subarray(a, b), m.low.subarray(a, b), m.close.subarray(a, b));
+      const o = m.open.subarray(a, b);
+      const h = m.high.subarray(a, b);
+      const l = m.low.subarray(a, b);
+      const c = m.close.subarray(a, b);
+      ctx = ctx ? ctx.reset(o, h, l, c) : new CandleContext(o, h, l, c);
       for (let k = 0; k < P; k++) {
         runPattern(PATTERN_NAMES[k]!, ctx, buf.subarray(pos, pos + n));
         pos += n;

@@ -12,7 +12,7 @@ function def(lookback: number, run: (ctx: CandleContext, out: Int32Array, lb: nu
 export const CDLDOJI = def(10, (ctx, out, lb) => {
   const B = ctx.body;
   const doji = ctx.avgAt(S.BodyDoji, lb, 0);
-  for (let i = lb; i < ctx.n; i++) out[i] = B[i]! <= doji[i]! ? 100 : 0;
+  for (let i = lb, n = ctx.n; i < n; i++) out[i] = +(B[i]! <= doji[i]!) * 100;
 });
 
 /** Doji with (almost) no upper shadow and a lower shadow. */
@@ -20,7 +20,7 @@ export const CDLDRAGONFLYDOJI = def(10, (ctx, out, lb) => {
   const { body: B, upper: U, lower: D } = ctx;
   const doji = ctx.avgAt(S.BodyDoji, lb, 0);
   const vs = ctx.avgAt(S.ShadowVeryShort, lb, 0);
-  for (let i = lb; i < ctx.n; i++) out[i] = B[i]! <= doji[i]! && U[i]! < vs[i]! && D[i]! > vs[i]! ? 100 : 0;
+  for (let i = lb, n = ctx.n; i < n; i++) out[i] = (+(B[i]! <= doji[i]!) & +(U[i]! < vs[i]!) & +(D[i]! > vs[i]!)) * 100;
 });
 
 /** Doji with (almost) no lower shadow and an upper shadow. */
@@ -28,7 +28,7 @@ export const CDLGRAVESTONEDOJI = def(10, (ctx, out, lb) => {
   const { body: B, upper: U, lower: D } = ctx;
   const doji = ctx.avgAt(S.BodyDoji, lb, 0);
   const vs = ctx.avgAt(S.ShadowVeryShort, lb, 0);
-  for (let i = lb; i < ctx.n; i++) out[i] = B[i]! <= doji[i]! && D[i]! < vs[i]! && U[i]! > vs[i]! ? 100 : 0;
+  for (let i = lb, n = ctx.n; i < n; i++) out[i] = (+(B[i]! <= doji[i]!) & +(D[i]! < vs[i]!) & +(U[i]! > vs[i]!)) * 100;
 });
 
 /** Doji with one shadow longer than the body. */
@@ -36,7 +36,7 @@ export const CDLLONGLEGGEDDOJI = def(10, (ctx, out, lb) => {
   const { body: B, upper: U, lower: D } = ctx;
   const doji = ctx.avgAt(S.BodyDoji, lb, 0);
   const sl = ctx.avgAt(S.ShadowLong, lb, 0);
-  for (let i = lb; i < ctx.n; i++) out[i] = B[i]! <= doji[i]! && (D[i]! > sl[i]! || U[i]! > sl[i]!) ? 100 : 0;
+  for (let i = lb, n = ctx.n; i < n; i++) out[i] = (+(B[i]! <= doji[i]!) & (+(D[i]! > sl[i]!) | +(U[i]! > sl[i]!))) * 100;
 });
 
 /** Long-legged doji whose body sits near the middle of the range. */
@@ -45,12 +45,11 @@ export const CDLRICKSHAWMAN = def(10, (ctx, out, lb) => {
   const doji = ctx.avgAt(S.BodyDoji, lb, 0);
   const sl = ctx.avgAt(S.ShadowLong, lb, 0);
   const near = ctx.avgAt(S.Near, lb, 0);
-  for (let i = lb; i < ctx.n; i++) {
+  for (let i = lb, n = ctx.n; i < n; i++) {
     const mid = L[i]! + R[i]! / 2;
     out[i] =
-      B[i]! <= doji[i]! && D[i]! > sl[i]! && U[i]! > sl[i]! && Bo[i]! <= mid + near[i]! && T[i]! >= mid - near[i]!
-        ? 100
-        : 0;
+      (+(B[i]! <= doji[i]!) & +(D[i]! > sl[i]!) & +(U[i]! > sl[i]!) & +(Bo[i]! <= mid + near[i]!) & +(T[i]! >= mid - near[i]!)) *
+      100;
   }
 });
 
@@ -60,7 +59,7 @@ export const CDLTAKURI = def(10, (ctx, out, lb) => {
   const doji = ctx.avgAt(S.BodyDoji, lb, 0);
   const vs = ctx.avgAt(S.ShadowVeryShort, lb, 0);
   const vl = ctx.avgAt(S.ShadowVeryLong, lb, 0);
-  for (let i = lb; i < ctx.n; i++) out[i] = B[i]! <= doji[i]! && U[i]! < vs[i]! && D[i]! > vl[i]! ? 100 : 0;
+  for (let i = lb, n = ctx.n; i < n; i++) out[i] = (+(B[i]! <= doji[i]!) & +(U[i]! < vs[i]!) & +(D[i]! > vl[i]!)) * 100;
 });
 
 /** Long body that opens at its extreme (white: no lower shadow; black: no upper shadow). */
@@ -68,9 +67,10 @@ export const CDLBELTHOLD = def(10, (ctx, out, lb) => {
   const { body: B, upper: U, lower: D, color: K } = ctx;
   const long = ctx.avgAt(S.BodyLong, lb, 0);
   const vs = ctx.avgAt(S.ShadowVeryShort, lb, 0);
-  for (let i = lb; i < ctx.n; i++) {
+  for (let i = lb, n = ctx.n; i < n; i++) {
     const k = K[i]!;
-    out[i] = B[i]! > long[i]! && (k === 1 ? D[i]! < vs[i]! : U[i]! < vs[i]!) ? k * 100 : 0;
+    const sh = k === 1 ? D[i]! : U[i]!;
+    out[i] = (+(B[i]! > long[i]!) & +(sh < vs[i]!)) * k * 100;
   }
 });
 
@@ -79,9 +79,10 @@ export const CDLCLOSINGMARUBOZU = def(10, (ctx, out, lb) => {
   const { body: B, upper: U, lower: D, color: K } = ctx;
   const long = ctx.avgAt(S.BodyLong, lb, 0);
   const vs = ctx.avgAt(S.ShadowVeryShort, lb, 0);
-  for (let i = lb; i < ctx.n; i++) {
+  for (let i = lb, n = ctx.n; i < n; i++) {
     const k = K[i]!;
-    out[i] = B[i]! > long[i]! && (k === 1 ? U[i]! < vs[i]! : D[i]! < vs[i]!) ? k * 100 : 0;
+    const sh = k === 1 ? U[i]! : D[i]!;
+    out[i] = (+(B[i]! > long[i]!) & +(sh < vs[i]!)) * k * 100;
   }
 });
 
@@ -90,7 +91,7 @@ export const CDLMARUBOZU = def(10, (ctx, out, lb) => {
   const { body: B, upper: U, lower: D, color: K } = ctx;
   const long = ctx.avgAt(S.BodyLong, lb, 0);
   const vs = ctx.avgAt(S.ShadowVeryShort, lb, 0);
-  for (let i = lb; i < ctx.n; i++) out[i] = B[i]! > long[i]! && U[i]! < vs[i]! && D[i]! < vs[i]! ? K[i]! * 100 : 0;
+  for (let i = lb, n = ctx.n; i < n; i++) out[i] = (+(B[i]! > long[i]!) & +(U[i]! < vs[i]!) & +(D[i]! < vs[i]!)) * K[i]! * 100;
 });
 
 /** Long body with short shadows. */
@@ -98,7 +99,7 @@ export const CDLLONGLINE = def(10, (ctx, out, lb) => {
   const { body: B, upper: U, lower: D, color: K } = ctx;
   const long = ctx.avgAt(S.BodyLong, lb, 0);
   const ss = ctx.avgAt(S.ShadowShort, lb, 0);
-  for (let i = lb; i < ctx.n; i++) out[i] = B[i]! > long[i]! && U[i]! < ss[i]! && D[i]! < ss[i]! ? K[i]! * 100 : 0;
+  for (let i = lb, n = ctx.n; i < n; i++) out[i] = (+(B[i]! > long[i]!) & +(U[i]! < ss[i]!) & +(D[i]! < ss[i]!)) * K[i]! * 100;
 });
 
 /** Short body with short shadows. */
@@ -106,16 +107,16 @@ export const CDLSHORTLINE = def(10, (ctx, out, lb) => {
   const { body: B, upper: U, lower: D, color: K } = ctx;
   const short = ctx.avgAt(S.BodyShort, lb, 0);
   const ss = ctx.avgAt(S.ShadowShort, lb, 0);
-  for (let i = lb; i < ctx.n; i++) out[i] = B[i]! < short[i]! && U[i]! < ss[i]! && D[i]! < ss[i]! ? K[i]! * 100 : 0;
+  for (let i = lb, n = ctx.n; i < n; i++) out[i] = (+(B[i]! < short[i]!) & +(U[i]! < ss[i]!) & +(D[i]! < ss[i]!)) * K[i]! * 100;
 });
 
 /** Short body with both shadows longer than the body. */
 export const CDLSPINNINGTOP = def(10, (ctx, out, lb) => {
   const { body: B, upper: U, lower: D, color: K } = ctx;
   const short = ctx.avgAt(S.BodyShort, lb, 0);
-  for (let i = lb; i < ctx.n; i++) {
+  for (let i = lb, n = ctx.n; i < n; i++) {
     const b = B[i]!;
-    out[i] = b < short[i]! && U[i]! > b && D[i]! > b ? K[i]! * 100 : 0;
+    out[i] = (+(b < short[i]!) & +(U[i]! > b) & +(D[i]! > b)) * K[i]! * 100;
   }
 });
 
@@ -124,7 +125,7 @@ export const CDLHIGHWAVE = def(10, (ctx, out, lb) => {
   const { body: B, upper: U, lower: D, color: K } = ctx;
   const short = ctx.avgAt(S.BodyShort, lb, 0);
   const vl = ctx.avgAt(S.ShadowVeryLong, lb, 0);
-  for (let i = lb; i < ctx.n; i++) out[i] = B[i]! < short[i]! && U[i]! > vl[i]! && D[i]! > vl[i]! ? K[i]! * 100 : 0;
+  for (let i = lb, n = ctx.n; i < n; i++) out[i] = (+(B[i]! < short[i]!) & +(U[i]! > vl[i]!) & +(D[i]! > vl[i]!)) * K[i]! * 100;
 });
 
 /** Small body, long lower shadow, tiny upper shadow, body near the prior bar's low. */
@@ -134,8 +135,8 @@ export const CDLHAMMER = def(11, (ctx, out, lb) => {
   const sl = ctx.avgAt(S.ShadowLong, lb, 0);
   const vs = ctx.avgAt(S.ShadowVeryShort, lb, 0);
   const near = ctx.avgAt(S.Near, lb, 1);
-  for (let i = lb; i < ctx.n; i++)
-    out[i] = B[i]! < short[i]! && D[i]! > sl[i]! && U[i]! < vs[i]! && Bo[i]! <= L[i - 1]! + near[i - 1]! ? 100 : 0;
+  for (let i = lb, n = ctx.n; i < n; i++)
+    out[i] = (+(B[i]! < short[i]!) & +(D[i]! > sl[i]!) & +(U[i]! < vs[i]!) & +(Bo[i]! <= L[i - 1]! + near[i - 1]!)) * 100;
 });
 
 /** The hammer's shape with the body near the prior bar's high. */
@@ -145,8 +146,8 @@ export const CDLHANGINGMAN = def(11, (ctx, out, lb) => {
   const sl = ctx.avgAt(S.ShadowLong, lb, 0);
   const vs = ctx.avgAt(S.ShadowVeryShort, lb, 0);
   const near = ctx.avgAt(S.Near, lb, 1);
-  for (let i = lb; i < ctx.n; i++)
-    out[i] = B[i]! < short[i]! && D[i]! > sl[i]! && U[i]! < vs[i]! && Bo[i]! >= H[i - 1]! - near[i - 1]! ? -100 : 0;
+  for (let i = lb, n = ctx.n; i < n; i++)
+    out[i] = (+(B[i]! < short[i]!) & +(D[i]! > sl[i]!) & +(U[i]! < vs[i]!) & +(Bo[i]! >= H[i - 1]! - near[i - 1]!)) * -100;
 });
 
 /** Small body, long upper shadow, tiny lower shadow, body gapping down from the prior body. */
@@ -155,8 +156,8 @@ export const CDLINVERTEDHAMMER = def(11, (ctx, out, lb) => {
   const short = ctx.avgAt(S.BodyShort, lb, 0);
   const sl = ctx.avgAt(S.ShadowLong, lb, 0);
   const vs = ctx.avgAt(S.ShadowVeryShort, lb, 0);
-  for (let i = lb; i < ctx.n; i++)
-    out[i] = B[i]! < short[i]! && U[i]! > sl[i]! && D[i]! < vs[i]! && T[i]! < Bo[i - 1]! ? 100 : 0;
+  for (let i = lb, n = ctx.n; i < n; i++)
+    out[i] = (+(B[i]! < short[i]!) & +(U[i]! > sl[i]!) & +(D[i]! < vs[i]!) & +(T[i]! < Bo[i - 1]!)) * 100;
 });
 
 /** Small body, long upper shadow, tiny lower shadow, body gapping up from the prior body. */
@@ -165,6 +166,6 @@ export const CDLSHOOTINGSTAR = def(11, (ctx, out, lb) => {
   const short = ctx.avgAt(S.BodyShort, lb, 0);
   const sl = ctx.avgAt(S.ShadowLong, lb, 0);
   const vs = ctx.avgAt(S.ShadowVeryShort, lb, 0);
-  for (let i = lb; i < ctx.n; i++)
-    out[i] = B[i]! < short[i]! && U[i]! > sl[i]! && D[i]! < vs[i]! && Bo[i]! > T[i - 1]! ? -100 : 0;
+  for (let i = lb, n = ctx.n; i < n; i++)
+    out[i] = (+(B[i]! < short[i]!) & +(U[i]! > sl[i]!) & +(D[i]! < vs[i]!) & +(Bo[i]! > T[i - 1]!)) * -100;
 });

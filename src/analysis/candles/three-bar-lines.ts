@@ -14,7 +14,7 @@ export const CDL3BLACKCROWS = def(13, (ctx, out, lb) => {
   const vs2 = ctx.avgAt(S.ShadowVeryShort, lb, 2);
   const vs1 = ctx.avgAt(S.ShadowVeryShort, lb, 1);
   const vs0 = ctx.avgAt(S.ShadowVeryShort, lb, 0);
-  for (let i = lb; i < ctx.n; i++) {
+  for (let i = lb, n = ctx.n; i < n; i++) {
     out[i] =
       K[i - 3] === 1 &&
       K[i - 2] === -1 &&
@@ -43,7 +43,7 @@ export const CDLIDENTICAL3CROWS = def(12, (ctx, out, lb) => {
   const vs0 = ctx.avgAt(S.ShadowVeryShort, lb, 0);
   const eq2 = ctx.avgAt(S.Equal, lb, 2);
   const eq1 = ctx.avgAt(S.Equal, lb, 1);
-  for (let i = lb; i < ctx.n; i++) {
+  for (let i = lb, n = ctx.n; i < n; i++) {
     out[i] =
       K[i - 2] === -1 &&
       D[i - 2]! < vs2[i - 2]! &&
@@ -73,7 +73,7 @@ export const CDL3WHITESOLDIERS = def(12, (ctx, out, lb) => {
   const far2 = ctx.avgAt(S.Far, lb, 2);
   const far1 = ctx.avgAt(S.Far, lb, 1);
   const short = ctx.avgAt(S.BodyShort, lb, 0);
-  for (let i = lb; i < ctx.n; i++) {
+  for (let i = lb, n = ctx.n; i < n; i++) {
     out[i] =
       K[i - 2] === 1 &&
       U[i - 2]! < vs2[i - 2]! &&
@@ -107,7 +107,7 @@ export const CDLADVANCEBLOCK = def(12, (ctx, out, lb) => {
   const far2 = ctx.avgAt(S.Far, lb, 2);
   const far1 = ctx.avgAt(S.Far, lb, 1);
   const long = ctx.avgAt(S.BodyLong, lb, 2);
-  for (let i = lb; i < ctx.n; i++) {
+  for (let i = lb, n = ctx.n; i < n; i++) {
     if (
       K[i - 2] === 1 &&
       K[i - 1] === 1 &&
@@ -144,7 +144,7 @@ export const CDLSTALLEDPATTERN = def(12, (ctx, out, lb) => {
   const vs1 = ctx.avgAt(S.ShadowVeryShort, lb, 1);
   const near2 = ctx.avgAt(S.Near, lb, 2);
   const near1 = ctx.avgAt(S.Near, lb, 1);
-  for (let i = lb; i < ctx.n; i++) {
+  for (let i = lb, n = ctx.n; i < n; i++) {
     out[i] =
       K[i - 2] === 1 &&
       K[i - 1] === 1 &&
@@ -171,7 +171,7 @@ export const CDL3STARSINSOUTH = def(12, (ctx, out, lb) => {
   const vs1 = ctx.avgAt(S.ShadowVeryShort, lb, 1);
   const vs0 = ctx.avgAt(S.ShadowVeryShort, lb, 0);
   const short = ctx.avgAt(S.BodyShort, lb, 0);
-  for (let i = lb; i < ctx.n; i++) {
+  for (let i = lb, n = ctx.n; i < n; i++) {
     out[i] =
       K[i - 2] === -1 &&
       K[i - 1] === -1 &&
@@ -199,7 +199,7 @@ export const CDLGAPSIDESIDEWHITE = def(7, (ctx, out, lb) => {
   const { body: B, open: O, top: T, bottom: Bo, color: K } = ctx;
   const near = ctx.avgAt(S.Near, lb, 1);
   const eq = ctx.avgAt(S.Equal, lb, 1);
-  for (let i = lb; i < ctx.n; i++) {
+  for (let i = lb, n = ctx.n; i < n; i++) {
     const up = Bo[i - 1]! > T[i - 2]!;
     out[i] =
       ((up && Bo[i]! > T[i - 2]!) || (T[i - 1]! < Bo[i - 2]! && T[i]! < Bo[i - 2]!)) &&
@@ -220,7 +220,7 @@ export const CDLGAPSIDESIDEWHITE = def(7, (ctx, out, lb) => {
 export const CDLTASUKIGAP = def(7, (ctx, out, lb) => {
   const { body: B, open: O, close: C, top: T, bottom: Bo, color: K } = ctx;
   const near = ctx.avgAt(S.Near, lb, 1);
-  for (let i = lb; i < ctx.n; i++) {
+  for (let i = lb, n = ctx.n; i < n; i++) {
     const k1 = K[i - 1]!;
     const same = Math.abs(B[i - 1]! - B[i]!) < near[i - 1]!;
     out[i] =
@@ -248,7 +248,7 @@ export const CDLTASUKIGAP = def(7, (ctx, out, lb) => {
 /** Two bars gapping in one direction, then an opposite bar opening in the second and closing in the first. */
 export const CDLXSIDEGAP3METHODS = def(2, (ctx, out, lb) => {
   const { open: O, close: C, top: T, bottom: Bo, color: K } = ctx;
-  for (let i = lb; i < ctx.n; i++) {
+  for (let i = lb, n = ctx.n; i < n; i++) {
     const k2 = K[i - 2]!;
     out[i] =
       k2 === K[i - 1] &&

@@ -13,7 +13,7 @@ function def(lookback: number, run: (ctx: CandleContext, out: Int32Array, lb: nu
 export const CDL2CROWS = def(12, (ctx, out, lb) => {
   const { body: B, open: O, close: C, top: T, bottom: Bo, color: K } = ctx;
   const long = ctx.avgAt(S.BodyLong, lb, 2);
-  for (let i = lb; i < ctx.n; i++) {
+  for (let i = lb, n = ctx.n; i < n; i++) {
     out[i] =
       K[i - 2] === 1 &&
       B[i - 2]! > long[i - 2]! &&
@@ -34,7 +34,7 @@ export const CDLUPSIDEGAP2CROWS = def(12, (ctx, out, lb) => {
   const { body: B, open: O, close: C, top: T, bottom: Bo, color: K } = ctx;
   const long = ctx.avgAt(S.BodyLong, lb, 2);
   const short = ctx.avgAt(S.BodyShort, lb, 1);
-  for (let i = lb; i < ctx.n; i++) {
+  for (let i = lb, n = ctx.n; i < n; i++) {
     out[i] =
       K[i - 2] === 1 &&
       B[i - 2]! > long[i - 2]! &&
@@ -55,7 +55,7 @@ export const CDL3INSIDE = def(12, (ctx, out, lb) => {
   const { body: B, open: O, close: C, top: T, bottom: Bo, color: K } = ctx;
   const long = ctx.avgAt(S.BodyLong, lb, 2);
   const short = ctx.avgAt(S.BodyShort, lb, 1);
-  for (let i = lb; i < ctx.n; i++) {
+  for (let i = lb, n = ctx.n; i < n; i++) {
     const k2 = K[i - 2]!;
     out[i] =
       B[i - 2]! > long[i - 2]! &&
@@ -71,7 +71,7 @@ export const CDL3INSIDE = def(12, (ctx, out, lb) => {
 /** Engulfing followed by a bar closing further in the engulfing direction. */
 export const CDL3OUTSIDE = def(3, (ctx, out, lb) => {
   const { open: O, close: C, color: K } = ctx;
-  for (let i = lb; i < ctx.n; i++) {
+  for (let i = lb, n = ctx.n; i < n; i++) {
     const k1 = K[i - 1]!;
     out[i] =
       (k1 === 1 && K[i - 2] === -1 && C[i - 1]! > O[i - 2]! && O[i - 1]! < C[i - 2]! && C[i]! > C[i - 1]!) ||
@@ -88,7 +88,7 @@ function eveningStar(ctx: CandleContext, out: Int32Array, lb: number, kind: Star
   const long = ctx.avgAt(S.BodyLong, lb, 2);
   const mid = kind === 'doji' ? ctx.avgAt(S.BodyDoji, lb, 1) : ctx.avgAt(S.BodyShort, lb, 1);
   const third = ctx.avgAt(S.BodyShort, lb, 0);
-  for (let i = lb; i < ctx.n; i++) {
+  for (let i = lb, n = ctx.n; i < n; i++) {
     out[i] =
       B[i - 2]! > long[i - 2]! &&
       K[i - 2] === 1 &&
@@ -107,7 +107,7 @@ function morningStar(ctx: CandleContext, out: Int32Array, lb: number, kind: Star
   const long = ctx.avgAt(S.BodyLong, lb, 2);
   const mid = kind === 'doji' ? ctx.avgAt(S.BodyDoji, lb, 1) : ctx.avgAt(S.BodyShort, lb, 1);
   const third = ctx.avgAt(S.BodyShort, lb, 0);
-  for (let i = lb; i < ctx.n; i++) {
+  for (let i = lb, n = ctx.n; i < n; i++) {
     out[i] =
       B[i - 2]! > long[i - 2]! &&
       K[i - 2] === -1 &&
@@ -137,7 +137,7 @@ export const CDLABANDONEDBABY = def(12, (ctx, out, lb) => {
   const doji = ctx.avgAt(S.BodyDoji, lb, 1);
   const short = ctx.avgAt(S.BodyShort, lb, 0);
   const pen = 0.3;
-  for (let i = lb; i < ctx.n; i++) {
+  for (let i = lb, n = ctx.n; i < n; i++) {
     const k2 = K[i - 2]!;
     const k = K[i]!;
     out[i] =
@@ -163,7 +163,7 @@ export const CDLABANDONEDBABY = def(12, (ctx, out, lb) => {
 export const CDLTRISTAR = def(12, (ctx, out, lb) => {
   const { body: B, top: T, bottom: Bo } = ctx;
   const doji = ctx.avgAt(S.BodyDoji, lb, 2);
-  for (let i = lb; i < ctx.n; i++) {
+  for (let i = lb, n = ctx.n; i < n; i++) {
     const a = doji[i - 2]!;
     let v = 0;
     if (B[i - 2]! <= a && B[i - 1]! <= a && B[i]! <= a) {
@@ -179,7 +179,7 @@ export const CDLUNIQUE3RIVER = def(12, (ctx, out, lb) => {
   const { body: B, open: O, close: C, low: L, color: K } = ctx;
   const long = ctx.avgAt(S.BodyLong, lb, 2);
   const short = ctx.avgAt(S.BodyShort, lb, 0);
-  for (let i = lb; i < ctx.n; i++) {
+  for (let i = lb, n = ctx.n; i < n; i++) {
     out[i] =
       B[i - 2]! > long[i - 2]! &&
       K[i - 2] === -1 &&
@@ -199,7 +199,7 @@ export const CDLUNIQUE3RIVER = def(12, (ctx, out, lb) => {
 export const CDLSTICKSANDWICH = def(7, (ctx, out, lb) => {
   const { close: C, low: L, color: K } = ctx;
   const eq = ctx.avgAt(S.Equal, lb, 2);
-  for (let i = lb; i < ctx.n; i++) {
+  for (let i = lb, n = ctx.n; i < n; i++) {
     out[i] =
       K[i - 2] === -1 &&
       K[i - 1] === 1 &&

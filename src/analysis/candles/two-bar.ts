@@ -8,7 +8,7 @@ function def(lookback: number, run: (ctx: CandleContext, out: Int32Array, lb: nu
 /** A body that engulfs the prior opposite-colour body; ±80 when the bodies share an end. */
 export const CDLENGULFING = def(2, (ctx, out, lb) => {
   const { open: O, close: C, color: K } = ctx;
-  for (let i = lb; i < ctx.n; i++) {
+  for (let i = lb, n = ctx.n; i < n; i++) {
     const k = K[i]!;
     const o = O[i]!;
     const c = C[i]!;
@@ -24,7 +24,7 @@ export const CDLENGULFING = def(2, (ctx, out, lb) => {
 function harami(ctx: CandleContext, out: Int32Array, lb: number, second: Float64Array): void {
   const { body: B, top: T, bottom: Bo, color: K } = ctx;
   const long = ctx.avgAt(S.BodyLong, lb, 1);
-  for (let i = lb; i < ctx.n; i++) {
+  for (let i = lb, n = ctx.n; i < n; i++) {
     let v = 0;
     if (B[i - 1]! > long[i - 1]! && B[i]! <= second[i]!) {
       if (T[i]! < T[i - 1]! && Bo[i]! > Bo[i - 1]!) v = -K[i - 1]! * 100;
@@ -45,7 +45,7 @@ export const CDLDOJISTAR = def(11, (ctx, out, lb) => {
   const { body: B, top: T, bottom: Bo, color: K } = ctx;
   const long = ctx.avgAt(S.BodyLong, lb, 1);
   const doji = ctx.avgAt(S.BodyDoji, lb, 0);
-  for (let i = lb; i < ctx.n; i++) {
+  for (let i = lb, n = ctx.n; i < n; i++) {
     const k1 = K[i - 1]!;
     out[i] =
       B[i - 1]! > long[i - 1]! &&
@@ -62,7 +62,7 @@ export const CDLCOUNTERATTACK = def(11, (ctx, out, lb) => {
   const long1 = ctx.avgAt(S.BodyLong, lb, 1);
   const long0 = ctx.avgAt(S.BodyLong, lb, 0);
   const eq = ctx.avgAt(S.Equal, lb, 1);
-  for (let i = lb; i < ctx.n; i++) {
+  for (let i = lb, n = ctx.n; i < n; i++) {
     const k = K[i]!;
     out[i] =
       K[i - 1] === -k &&
@@ -80,7 +80,7 @@ export const CDLDARKCLOUDCOVER = def(11, (ctx, out, lb) => {
   const { body: B, open: O, high: H, close: C, color: K } = ctx;
   const long = ctx.avgAt(S.BodyLong, lb, 1);
   const pen = 0.5;
-  for (let i = lb; i < ctx.n; i++) {
+  for (let i = lb, n = ctx.n; i < n; i++) {
     out[i] =
       K[i - 1] === 1 &&
       B[i - 1]! > long[i - 1]! &&
@@ -98,7 +98,7 @@ export const CDLPIERCING = def(11, (ctx, out, lb) => {
   const { body: B, open: O, low: L, close: C, color: K } = ctx;
   const long1 = ctx.avgAt(S.BodyLong, lb, 1);
   const long0 = ctx.avgAt(S.BodyLong, lb, 0);
-  for (let i = lb; i < ctx.n; i++) {
+  for (let i = lb, n = ctx.n; i < n; i++) {
     out[i] =
       K[i - 1] === -1 &&
       B[i - 1]! > long1[i - 1]! &&
@@ -117,7 +117,7 @@ export const CDLHOMINGPIGEON = def(11, (ctx, out, lb) => {
   const { body: B, open: O, close: C, color: K } = ctx;
   const long = ctx.avgAt(S.BodyLong, lb, 1);
   const short = ctx.avgAt(S.BodyShort, lb, 0);
-  for (let i = lb; i < ctx.n; i++) {
+  for (let i = lb, n = ctx.n; i < n; i++) {
     out[i] =
       K[i - 1] === -1 &&
       K[i] === -1 &&
@@ -136,7 +136,7 @@ function neck(ctx: CandleContext, out: Int32Array, lb: number, rule: NeckRule): 
   const { body: B, open: O, low: L, close: C, color: K } = ctx;
   const eq = ctx.avgAt(S.Equal, lb, 1);
   const long = ctx.avgAt(S.BodyLong, lb, 1);
-  for (let i = lb; i < ctx.n; i++) {
+  for (let i = lb, n = ctx.n; i < n; i++) {
     out[i] =
       K[i - 1] === -1 &&
       B[i - 1]! > long[i - 1]! &&
@@ -165,7 +165,7 @@ function kicking(ctx: CandleContext, out: Int32Array, lb: number, byLength: bool
   const vs0 = ctx.avgAt(S.ShadowVeryShort, lb, 0);
   const long1 = ctx.avgAt(S.BodyLong, lb, 1);
   const long0 = ctx.avgAt(S.BodyLong, lb, 0);
-  for (let i = lb; i < ctx.n; i++) {
+  for (let i = lb, n = ctx.n; i < n; i++) {
     const k1 = K[i - 1]!;
     const hit =
       k1 === -K[i]! &&
@@ -190,7 +190,7 @@ export const CDLKICKINGBYLENGTH = def(11, (ctx, out, lb) => kicking(ctx, out, lb
 export const CDLMATCHINGLOW = def(6, (ctx, out, lb) => {
   const { close: C, color: K } = ctx;
   const eq = ctx.avgAt(S.Equal, lb, 1);
-  for (let i = lb; i < ctx.n; i++) {
+  for (let i = lb, n = ctx.n; i < n; i++) {
     out[i] = K[i - 1] === -1 && K[i] === -1 && C[i]! <= C[i - 1]! + eq[i - 1]! && C[i]! >= C[i - 1]! - eq[i - 1]! ? 100 : 0;
   }
 });
@@ -201,7 +201,7 @@ export const CDLSEPARATINGLINES = def(11, (ctx, out, lb) => {
   const vs = ctx.avgAt(S.ShadowVeryShort, lb, 0);
   const long = ctx.avgAt(S.BodyLong, lb, 0);
   const eq = ctx.avgAt(S.Equal, lb, 1);
-  for (let i = lb; i < ctx.n; i++) {
+  for (let i = lb, n = ctx.n; i < n; i++) {
     const k = K[i]!;
     out[i] =
       K[i - 1] === -k &&
