@@ -1,0 +1,103 @@
+import { describe, it, expect, afterEach } from 'vitest';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startRun, recoverRun, openRunStore } from '../../../src/workflow/runner/index.js';
+import type { TaskEvent } from '../../../src/workflow/runner/events.js';
+import { bundle, sandbox, shell, task, workflow, inParam, outParam } from './helpers.js';
+
+let cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups) c();
+  cleanups = [];
+});
+function box() {
+  const b = sandbox();
+  cleanups.push(b.cleanup);
+  return b;
+}
+
+function family(dir: string) {
+  const child = workflow(
+    'child',
+    dir,
+    [
+      shell('step', `echo "project=\${project} level=\${level}" > child.txt; [ -f ok ] || exit 1; echo '\${setValue(result=done)}'`, { localParams: [inParam('project', '${project}'), outParam('result')] }),
+    ],
+    { params: { project: 'child-default', level: 'child' } },
+  );
+  const parent = workflow(
+    'parent',
+    dir,
+    [
+      task('sub', { type: 'SUB_PROCESS', typeAsWritten: 'SubProcess', childWorkflow: 'child', failRetryTimes: 2, failRetryInterval: 0, localParams: [inParam('level', 'from-parent-task'), outParam('result')] }),
+      shell('after', 'echo "result=${result}" > after.txt', { deps: ['sub'] }),
+    ],
+    { params: { project: 'parent-project' } },
+  );
+  return bundle(parent, [child]);
+}
+
+describe('SubProcess', () => {
+  it('runs a linked child instance; parent globals and the task\'s IN params reach the child; never retried; recover continues the same child run', async () => {
+    const { dir, db } = box();
+    const h = startRun({ dbPath: db, bundle: family(dir) });
+    const s1 = await h.done;
+    expect(s1.state).toBe('FAILURE');
+    const sub = s1.tasks.find((t) => t.name === 'sub')!;
+    expect(sub).toMatchObject({ state: 'FAILURE', attempts: 1 });
+    expect(sub.childRunId).toBeGreaterThan(s1.id);
+    expect(readFileSync(join(dir, 'child.txt'), 'utf8').trim()).toBe('project=parent-project level=from-parent-task');
+    const store = openRunStore(db);
+    const child = store.getRun(sub.childRunId!)!;
+    expect(child).toMatchObject({ name: 'child', state: 'FAILURE', parentRunId: s1.id });
+    expect(store.getTaskInstance(child.parentTaskInstanceId!)!.name).toBe('sub');
+
+    writeFileSync(join(dir, 'ok'), '');
+    const s2 = await recoverRun({ dbPath: db, bundle: family(dir), runId: s1.id }).done;
+    expect(s2.state).toBe('SUCCESS');
+    expect(s2.tasks.find((t) => t.name === 'sub')!.childRunId).toBe(sub.childRunId);
+    expect(store.getRun(sub.childRunId!)!.state).toBe('SUCCESS');
+    // The child's OUT value, declared OUT on the SubProcess task, flows to the parent's downstream.
+    expect(readFileSync(join(dir, 'after.txt'), 'utf8').trim()).toBe('result=done');
+  });
+
+  it('stop() kills a running child\'s tasks: child and parent KILL, store consistent', async () => {
+    const { dir, db } = box();
+    const child = workflow('slowchild', dir, [shell('nap', 'sleep 20'), shell('later', 'true', { deps: ['nap'] })]);
+    const parent = workflow('slowparent', dir, [task('sub', { type: 'SUB_PROCESS', typeAsWritten: 'SubProcess', childWorkflow: 'slowchild' }), shell('after', 'touch after.txt', { deps: ['sub'] })]);
+    const h = startRun({ dbPath: db, bundle: bundle(parent, [child]), killGraceMs: 200 });
+    h.events.on('task', (e: TaskEvent) => {
+      if (e.name === 'nap' && e.state === 'RUNNING_EXECUTION') setTimeout(() => h.stop(), 100);
+    });
+    const t0 = Date.now();
+    const s = await h.done;
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(s.state).toBe('KILL');
+    expect(Object.fromEntries(s.tasks.map((t) => [t.name, t.state]))).toEqual({ sub: 'KILL', after: 'NOT_RUN' });
+    const store = openRunStore(db);
+    const c = store.getRun(s.tasks[0]!.childRunId!)!;
+    expect(c.state).toBe('KILL');
+    expect(store.taskInstances(c.id).map((t) => [t.name, t.state])).toEqual([
+      ['nap', 'KILL'],
+      ['later', 'NOT_RUN'],
+    ]);
+    expect(existsSync(join(dir, 'after.txt'))).toBe(false);
+  });
+});
+
+describe('parallel limit', () => {
+  it('never runs more than N process tasks at once', async () => {
+    const { dir, db } = box();
+    const tasks = Array.from({ length: 6 }, (_, i) => shell(`t${i}`, `echo start $(date +%s%N) >> times; sleep 0.15; echo end $(date +%s%N) >> times`));
+    const s = await startRun({ dbPath: db, bundle: bundle(workflow('par', dir, tasks)), parallel: 2 }).done;
+    expect(s.state).toBe('SUCCESS');
+    const events = readFileSync(join(dir, 'times'), 'utf8').trim().split('\n').map((l) => l.split(' ')).sort((a, b) => Number(BigInt(a[1]!) - BigInt(b[1]!)));
+    let running = 0;
+    let max = 0;
+    for (const [kind] of events) {
+      running += kind === 'start' ? 1 : -1;
+      max = Math.max(max, running);
+    }
+    expect(max).toBe(2);
+  });
+});
