@@ -280,7 +280,7 @@ describe('pushBundle in process: logic tasks pass the server\'s 3.3 checks', () 
 });
 
 describe('the local DolphinScheduler server enforces the spec\'s rules', () => {
-  it('rejects ordinal enums / snake_case relations, edits of online definitions, and parents online before children', async () => {
+  it('refuses the 3.1 controller mock, codes it did not issue, edits of online definitions, tasks outside the DAG, ordinal enums, parents online before children', async () => {
     const { DsClient } = await import('../../../src/workflow/dolphin/client.js');
     const { exportBundle } = await import('../../../src/workflow/dolphin/export.js');
     const { originalBundle } = await import('./bundle.js');
