@@ -87,6 +87,11 @@ export class Controller {
   // ---- keys ----
 
   onKey(input: string, key: KeyLike): void {
+    // Several keys in one read (fast typing, paste, tmux send-keys): one at a time.
+    if (input.length > 1 && !key.ctrl && !key.meta && !input.startsWith('\x1b')) {
+      for (const ch of input) this.onKey(ch === '\r' || ch === '\n' ? '' : ch, ch === '\r' || ch === '\n' ? { return: true } : ch === '\t' ? { tab: true } : {});
+      return;
+    }
     const s = this.s;
     const name = keyName(input, key);
     if (s.size.cols < MIN_COLS || s.size.rows < MIN_ROWS) {
