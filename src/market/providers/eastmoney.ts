@@ -64,6 +64,7 @@ export class EastmoneyProvider implements Provider {
   async universe(): Promise<UniverseEntry[]> {
     const out = new Map<string, UniverseEntry>();
     const pz = 100;
+    let seen = 0;
     for (let pn = 1; pn <= 200; pn++) {
       const q = new URLSearchParams({ pn: String(pn), pz: String(pz), po: '1', np: '1', fltt: '2', invt: '2', fid: 'f12', fs: FS_ALL_A, fields: 'f12,f13,f14' });
       const res = await getJson<ListResponse>(`${this.listBase}/api/qt/clist/get?${q}`, this.http);
@@ -75,8 +76,9 @@ export class EastmoneyProvider implements Provider {
         const code = fromEastmoney(num(r.f13), digits);
         out.set(code, { code, name: String(r.f14 ?? ''), market: code.slice(0, 2), kind: kindOf(code) });
       }
+      seen += rows.length;
       const total = res.data?.total ?? 0;
-      if (rows.length < pz || pn * pz >= total) break;
+      if (rows.length === 0 || seen >= total) break;
     }
     for (const ix of INDICES) if (!out.has(ix.code)) out.set(ix.code, ix);
     return [...out.values()];
