@@ -20,6 +20,8 @@ export interface HttpOptions {
 export class HttpError extends QuantflowError {
   /** From a Retry-After header (seconds form). */
   retryAfterMs?: number;
+  /** The body of an error response (some APIs explain themselves there). */
+  body?: string;
   constructor(
     message: string,
     readonly status: number | undefined,
@@ -68,6 +70,7 @@ export async function httpGet(url: string, opts: HttpOptions): Promise<HttpRespo
       if (res.status >= 200 && res.status < 300) return { status: res.status, text, headers: res.headers };
       const retryable = res.status === 429 || res.status >= 500;
       const err = new HttpError(`${opts.label}: HTTP ${res.status}${res.statusText ? ' ' + res.statusText : ''} from ${shortUrl(url)}`, res.status, retryable);
+      err.body = text.slice(0, 2000);
       const raHeader = res.headers.get('retry-after');
       if (raHeader && /^\d+$/.test(raHeader)) err.retryAfterMs = Number(raHeader) * 1000;
       if (!retryable) throw err;

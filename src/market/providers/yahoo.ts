@@ -78,8 +78,12 @@ export class YahooProvider implements Provider {
     try {
       res = await getJson<ChartResponse>(url, this.http);
     } catch (e) {
-      if (e instanceof HttpError && e.status === 404) throw new HttpError(`yahoo: ${symbol} not found (delisted or misspelt ticker?)`, 404, false);
-      throw e;
+      if (!(e instanceof HttpError) || e.status !== 404) throw e;
+      try {
+        res = JSON.parse(e.body ?? '') as ChartResponse; // Yahoo explains a 404 in a chart.error body
+      } catch {
+        throw new HttpError(`yahoo: ${symbol} not found (delisted or misspelt ticker?)`, 404, false);
+      }
     }
     const err = res?.chart?.error;
     if (err) throw new HttpError(`yahoo: ${symbol}: ${err.code ?? 'error'}${err.description ? ': ' + err.description : ''}`, undefined, false);
