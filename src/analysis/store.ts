@@ -87,7 +87,7 @@ export function encodeColumns(cols: Record<string, FeatureColumn>, names: readon
     let codec: Codec;
     if (kind === 'float') {
       codec = 'f32';
-      bytes = new Uint8Array(Float32Array.from(col).buffer);
+      bytes = new Uint8Array(new Float32Array(col).buffer);
     } else {
       let nnz = 0;
       for (let i = 0; i < n; i++) if (col[i] !== 0) nnz++;

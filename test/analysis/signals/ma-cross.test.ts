@@ -55,7 +55,7 @@ describe('ma_cross over the CSI 300 data', () => {
     expect(total).toBeLessThan(60_000);
   });
 
-  it('computeMarket stores one row per stock and day, indices excluded, and readSignals returns the buys', async () => {
+  it('computeMarket stores the buys per (code, date), indices excluded, and readSignals returns them', async () => {
     const db = csiDb(`${tmp.dir}/m.db`, csi300Codes());
     const cfg = parseConfigText('signal: ma_cross\nsignal: ma_up\n');
     const sum = await computeMarket(db, cfg, undefined, { features: false, workers: 0 });
