@@ -143,6 +143,16 @@ export function buildWorkflow(ctx: BuildContext, top: unknown): WorkflowDef | un
     err(ctx, '"tasks" must be a list of task mappings', ['tasks']);
   } else {
     const workerGroup = w?.worker_group ?? 'default';
+    // Duplicate names are checked on the YAML itself, so a duplicate is reported even when one of
+    // the two tasks has other errors.
+    const firstLine = new Map<string, number>();
+    tasksRaw.forEach((t, i) => {
+      if (!isMapping(t) || (typeof t.name !== 'string' && typeof t.name !== 'number')) return;
+      const name = String(t.name);
+      const first = firstLine.get(name);
+      if (first === undefined) firstLine.set(name, ctx.positions.loc(['tasks', i, 'name']).line);
+      else err(ctx, `duplicate task name "${name}" (first defined at line ${first})`, ['tasks', i, 'name']);
+    });
     tasksRaw.forEach((t, i) => {
       const def = buildTask(ctx, t, ['tasks', i], workerGroup);
       if (def) tasks.push(def);

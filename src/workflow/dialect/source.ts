@@ -84,9 +84,10 @@ export class Positions {
 
 /**
  * We expand aliases ourselves (not with toJS), so yaml's `maxAliasCount` does not apply; this budget
- * plays its role (generous: real files reuse anchors a lot; a "billion laughs" file stops here).
+ * plays its role (generous: a 2,000-task workflow is about 20,000 values; a "billion laughs" file
+ * stops here).
  */
-const MAX_NODES = 1_000_000;
+const MAX_NODES = 250_000;
 
 function isMergeKey(key: unknown): boolean {
   if (!isScalar(key)) return false;
@@ -117,7 +118,7 @@ export function parseYaml(file: string, text: string, original: string, toOrigin
   if (doc.errors.length > 0) return { value: undefined, positions, diagnostics };
   const walker = new Walker(doc, positions, diagnostics);
   const value = walker.convert(doc.contents as Node | null, [], 0);
-  return { value, positions, diagnostics };
+  return { value: walker.exhausted ? undefined : value, positions, diagnostics };
 }
 
 function firstLine(s: string): string {
@@ -127,7 +128,13 @@ function firstLine(s: string): string {
 class Walker {
   private count = 0;
   private readonly active = new Set<Node>();
+  /** yaml's Alias.resolve walks the whole document; each alias node is resolved once. */
+  private readonly targets = new Map<Node, Node | undefined>();
   private tooMany = false;
+
+  get exhausted(): boolean {
+    return this.tooMany;
+  }
 
   constructor(
     private readonly doc: Document,
@@ -151,7 +158,7 @@ class Walker {
     }
     const at = node.range?.[0] ?? fallbackAt;
     if (isAlias(node)) {
-      const target = node.resolve(this.doc) as Node | undefined;
+      const target = this.resolveAlias(node);
       if (!target) {
         this.error(`unknown alias *${node.source}`, at);
         return null;
@@ -210,6 +217,12 @@ class Walker {
     return null;
   }
 
+  private resolveAlias(node: Node): Node | undefined {
+    if (!isAlias(node)) return node;
+    if (!this.targets.has(node)) this.targets.set(node, node.resolve(this.doc) as Node | undefined);
+    return this.targets.get(node);
+  }
+
   private keyString(key: Node | null, at: number): string | undefined {
     if (key === null) return '';
     if (isScalar(key)) return key.value === null ? '' : String(key.value);
@@ -220,7 +233,7 @@ class Walker {
   /** `<<: *a` or `<<: [*a, *b]`: fill keys not written explicitly; earlier sources win. */
   private merge(value: Node | null, out: Record<string, unknown>, explicit: Set<string>, path: Path, at: number): void {
     const sources: Node[] = [];
-    const resolve = (n: Node): Node | undefined => (isAlias(n) ? (n.resolve(this.doc) as Node | undefined) : n);
+    const resolve = (n: Node): Node | undefined => this.resolveAlias(n);
     const v = value ? resolve(value) : undefined;
     if (v && isSeq(v)) for (const it of v.items) sources.push(resolve(it as Node) as Node);
     else if (v) sources.push(v);

@@ -1,5 +1,5 @@
 /**
- * Checks across the tasks of a built workflow: duplicate names, unknown `deps` and branch targets,
+ * Checks across the tasks of a built workflow: unknown `deps` and branch targets,
  * cycles (printed `a -> b -> c -> a`), the Quartz schedule, the Switch parameter rule.
  */
 import { findCycle } from '../dag.js';
@@ -17,12 +17,8 @@ export function validateWorkflow(ctx: BuildContext, wf: WorkflowDef): void {
   const pathOf = (t: TaskDef): Path => taskPaths.get(t) ?? ['tasks'];
   const names = new Map<string, TaskDef>();
   for (const t of wf.tasks) {
-    const first = names.get(t.name);
-    if (first) {
-      at(ctx, 'error', `duplicate task name "${t.name}" (first defined at line ${first.loc.line})`, [...pathOf(t), 'name']);
-      continue;
-    }
-    names.set(t.name, t);
+    // Duplicates are reported by build.ts; the first definition is the one referenced.
+    if (!names.has(t.name)) names.set(t.name, t);
   }
   const all = [...names.keys()];
   const ref = (t: TaskDef, target: string, path: Path, what: string): void => {

@@ -95,6 +95,25 @@ describe('anchors, aliases and merge keys', () => {
     ]);
   });
 
+  it('stops a YAML "billion laughs" instead of expanding it', () => {
+    const lines = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 9; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill('*' + String.fromCharCode(96 + i)).join(', ')}]`);
+    lines.push('workflow: {name: lol, param: {x: *i}}', 'tasks: []', '');
+    const r = loadWorkflowFile(yamlFile('lol.yaml', lines.join('\n')), { cwd: tmp.dir });
+    expect(r.bundle).toBeUndefined();
+    expect(r.diagnostics).toHaveLength(1);
+    expect(r.diagnostics.map(formatDiagnostic)[0]).toMatch(/^lol\.yaml:\d+:\d+: YAML expands to more than 250000 values through aliases$/);
+  });
+
+  it('warns when a workflow with a Switch has no param at all (PyDolphinScheduler refuses it)', () => {
+    const f = yamlFile('sw.yaml', 'workflow: {name: sw}\ntasks:\n  - {name: s, task_type: Switch, condition: [{task: t}]}\n  - {name: t, task_type: NoOp}\n');
+    const r = loadWorkflowFile(f, { cwd: tmp.dir });
+    expect(r.bundle).toBeDefined();
+    expect(r.diagnostics.map(formatDiagnostic)).toEqual([
+      'sw.yaml:3:5: warning: task "s": a workflow with a Switch needs workflow.param or a local param (PyDolphinScheduler refuses to submit it)',
+    ]);
+  });
+
   it('normalizes start_time/end_time to yyyy-MM-dd HH:mm:ss', () => {
     const f = yamlFile('window.yaml', 'workflow: {name: w, schedule: "0 0 1 * * ? *", start_time: 2024/01/02, end_time: "20241231 235959"}\ntasks: []\n');
     const w = loadWorkflow(f, { cwd: tmp.dir }).root;

@@ -75,6 +75,7 @@ describe('validation errors, each with its line and column', () => {
     expect(diags('many-errors.yaml')).toEqual([
       `${rel}/many-errors.yaml:3:13: workflow.schedule "0 0 0 * *": a Quartz schedule has 7 fields (second minute hour day-of-month month day-of-week year), got 5`,
       `${rel}/many-errors.yaml:7:12: task "a": deps: no task named "ghost" in this workflow`,
+      `${rel}/many-errors.yaml:9:11: duplicate task name "a" (first defined at line 5)`,
       `${rel}/many-errors.yaml:10:16: task "a": unknown task_type "Bash"`,
       `${rel}/many-errors.yaml:14:14: task "b": timeout expected a number, got "ten"`,
     ]);
@@ -103,9 +104,9 @@ describe('validation errors, each with its line and column', () => {
     expect(caught).toBeInstanceOf(WorkflowLoadError);
     const e = caught as WorkflowLoadError;
     expect(e.exitCode).toBe(2);
-    expect(e.message.split('\n')).toHaveLength(4);
+    expect(e.message.split('\n')).toHaveLength(5);
     expect(e.message.split('\n')[0]).toMatch(new RegExp(`^${rel}/many-errors.yaml:3:13: `));
-    expect(e.diagnostics.filter((d) => d.severity === 'error')).toHaveLength(4);
+    expect(e.diagnostics.filter((d) => d.severity === 'error')).toHaveLength(5);
   });
 
   it('a missing root file is one located error', () => {

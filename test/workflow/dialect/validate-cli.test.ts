@@ -21,6 +21,7 @@ describe('quantflow validate', () => {
     expect(lines).toEqual([
       `${errors}/many-errors.yaml:3:13: workflow.schedule "0 0 0 * *": a Quartz schedule has 7 fields (second minute hour day-of-month month day-of-week year), got 5`,
       `${errors}/many-errors.yaml:7:12: task "a": deps: no task named "ghost" in this workflow`,
+      `${errors}/many-errors.yaml:9:11: duplicate task name "a" (first defined at line 5)`,
       `${errors}/many-errors.yaml:10:16: task "a": unknown task_type "Bash"`,
       `${errors}/many-errors.yaml:14:14: task "b": timeout expected a number, got "ten"`,
       `${errors}/unknown-keys.yaml:3:3: warning: unknown key "schedual" in workflow, ignored (did you mean "schedule"?)`,
