@@ -99,7 +99,10 @@ export async function runAttempt(req: AttemptRequest): Promise<AttemptOutcome> {
       return { state: 'KILL', varPool: {} };
     }
 
-    const params = buildParamMap(
+    // Built on first use (a NOOP never needs it).
+    let paramsCache: Record<string, string> | undefined;
+    const getParams = (): Record<string, string> =>
+      (paramsCache ??= buildParamMap(
       [
         builtinParams({ base: o.base, projectName: wf.project, workflowName: wf.name, runId: o.runId, taskName: def.name, taskInstanceId: id, executePath: cwd }),
         globals,
@@ -108,7 +111,7 @@ export async function runAttempt(req: AttemptRequest): Promise<AttemptOutcome> {
         o.startup,
       ],
       o.base,
-    );
+    ));
     // A task with a FAILED timeout gets its own signal (the timeout kills this attempt only).
     const timeoutKills = def.timeout > 0 && (def.timeoutNotifyStrategy === 'FAILED' || def.timeoutNotifyStrategy === 'WARNFAILED') && !o.dryRun;
     const attemptAbort = timeoutKills ? new AbortController() : undefined;
@@ -123,8 +126,10 @@ export async function runAttempt(req: AttemptRequest): Promise<AttemptOutcome> {
       task: def,
       workflow: wf,
       bundle: o.bundle,
-      params,
-      resolve: (text) => resolveText(text, params, o.base),
+      get params() {
+        return getParams();
+      },
+      resolve: (text) => resolveText(text, getParams(), o.base),
       cwd,
       env,
       dbPath: o.dbPath,
@@ -165,9 +170,10 @@ export async function runAttempt(req: AttemptRequest): Promise<AttemptOutcome> {
       describeError = e as Error;
     }
     // An instant task's start is written with its end (one row write less per task).
-    const startFields = { startTime: Date.now(), params: userParams(params), command };
+    const startTime = Date.now();
+    const startFields = (): TaskPatch => ({ startTime, params: paramsCache ? userParams(paramsCache) : null, command });
     const deferStart = executor.instant === true;
-    if (!deferStart) store.updateTask(id, { state: 'RUNNING_EXECUTION', ...startFields });
+    if (!deferStart) store.updateTask(id, { state: 'RUNNING_EXECUTION', ...startFields() });
     exec.emitTask(def, id, 'RUNNING_EXECUTION', attempt);
     try {
       if (describeError) throw describeError;
@@ -202,7 +208,7 @@ export async function runAttempt(req: AttemptRequest): Promise<AttemptOutcome> {
     const produced = { ...declaredOutputs(parser.values, outProps), ...declaredOutputs(new Map(Object.entries(result.outputs ?? {})), outProps) };
     const pool = { ...req.varPool, ...produced };
     if (state !== 'SUCCESS' && result.message) log('system', `${def.name} ${state}: ${result.message}`);
-    finish(state, result, state === 'SUCCESS' ? pool : {}, deferStart ? startFields : {});
+    finish(state, result, state === 'SUCCESS' ? pool : {}, deferStart ? startFields() : {});
 
     const retryable = executor.retryable !== false;
     if (state === 'FAILURE' && retryable && attempt - req.firstAttempt < def.failRetryTimes && !req.isStopping() && !req.signal.aborted) {

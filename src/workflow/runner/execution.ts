@@ -263,6 +263,7 @@ export class RunExecution {
     const now = Date.now();
     this.opts.store.setRunState(this.runId, state, now);
     this.opts.store.flushLogs();
+    this.opts.store.commit();
     this.opts.events.emit('run', { runId: this.runId, parentRunId: this.opts.parentRunId, workflow: this.opts.workflow.name, state, time: now });
     this.finish(state);
   }
