@@ -35,34 +35,51 @@ export function binMatrix(x: MatrixInput, maxBin: number): BinnedData {
   const sorted = new Float32Array(nrow);
   const keys = new Uint32Array(nrow);
   const keys2 = new Uint32Array(nrow);
+  const rows = new Int32Array(nrow);
+  const rows2 = new Int32Array(nrow);
   for (let f = 0; f < ncol; f++) {
     readColumn(x, f, col);
     let m = 0;
     for (let r = 0; r < nrow; r++) {
       const v = col[r]!;
-      if (v === v) sorted[m++] = v;
+      if (v === v) {
+        sorted[m] = v;
+        rows[m++] = r;
+      }
     }
     if (m < nrow) hasMissing[f] = 1;
     const vals = sorted.subarray(0, m);
-    radixSortFloat32(vals, keys, keys2);
+    radixSortFloat32(vals, keys, keys2, rows, rows2);
     const c = featureCuts(vals, nb);
     cuts.push(c);
     nbins[f] = c.length;
     minValues[f] = m > 0 ? belowValue(vals[0]!) : 0;
     const out = codes.subarray(f * nrow, (f + 1) * nrow);
-    assignBins(col, c, out);
+    out.fill(c.length); // missing
+    // walk the sorted values: bin = number of cuts <= v
+    let bin = 0;
+    for (let i = 0; i < m; i++) {
+      const v = vals[i]!;
+      while (c[bin]! <= v) bin++;
+      out[rows[i]!] = bin;
+    }
   }
   return { nrow, ncol, codes, nbins, cuts, minValues, hasMissing };
 }
 
 const hist11 = new Int32Array(2048);
 
-/** Sorts non-NaN float32 values ascending (LSD radix, 3 passes of 11 bits over order-preserving keys). */
-export function radixSortFloat32(vals: Float32Array, keys: Uint32Array, tmp: Uint32Array): void {
+/**
+ * Sorts non-NaN float32 values ascending (stable LSD radix, 3 passes of 11 bits over
+ * order-preserving keys), permuting `payload` (row numbers) the same way.
+ */
+export function radixSortFloat32(vals: Float32Array, keys: Uint32Array, tmp: Uint32Array, payload: Int32Array, payloadTmp: Int32Array): void {
   const m = vals.length;
   const bits = new Uint32Array(vals.buffer, vals.byteOffset, m);
   let a = keys.subarray(0, m);
   let b = tmp.subarray(0, m);
+  let pa = payload.subarray(0, m);
+  let pb = payloadTmp.subarray(0, m);
   for (let i = 0; i < m; i++) {
     const u = bits[i]!;
     a[i] = u & 0x80000000 ? ~u >>> 0 : (u | 0x80000000) >>> 0;
@@ -78,12 +95,19 @@ export function radixSortFloat32(vals: Float32Array, keys: Uint32Array, tmp: Uin
     }
     for (let i = 0; i < m; i++) {
       const v = a[i]!;
-      b[hist11[(v >>> shift) & 2047]++] = v;
+      const k = hist11[(v >>> shift) & 2047]++;
+      b[k] = v;
+      pb[k] = pa[i]!;
     }
     const t = a;
     a = b;
     b = t;
+    const tp = pa;
+    pa = pb;
+    pb = tp;
   }
+  // three passes: the result is in the tmp buffers; copy it home
+  if (pa.buffer !== payload.buffer) payload.set(pa);
   for (let i = 0; i < m; i++) {
     const k = a[i]!;
     bits[i] = k & 0x80000000 ? (k & 0x7fffffff) >>> 0 : ~k >>> 0;
@@ -112,26 +136,6 @@ export function featureCuts(vals: Float32Array, nb: number): Float32Array {
   }
   out.push(aboveValue(vals[m - 1]!));
   return Float32Array.from(out);
-}
-
-/** bin = number of cuts <= v (upper bound), missing -> the number of bins. */
-function assignBins(col: Float32Array, cuts: Float32Array, out: Uint8Array): void {
-  const k = cuts.length;
-  for (let r = 0; r < col.length; r++) {
-    const v = col[r]!;
-    if (v !== v) {
-      out[r] = k;
-      continue;
-    }
-    let lo = 0;
-    let hi = k - 1; // the last cut is above every value
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cuts[mid]! <= v) lo = mid + 1;
-      else hi = mid;
-    }
-    out[r] = lo;
-  }
 }
 
 function aboveValue(max: number): number {

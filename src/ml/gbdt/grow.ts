@@ -5,7 +5,7 @@
  */
 import type { BinnedData } from './binning.js';
 import { thresholdOf } from './binning.js';
-import { type RowBins, buildHistogram, clearHistogram, subtractHistogram } from './histogram.js';
+import { type SparseRows, buildHistogram, clearHistogram, fillDominant, subtractHistogram } from './histogram.js';
 import type { GbdtTree } from './model.js';
 import { type SplitParams, type SplitResult, findBestSplit, newSplit, nodeWeight } from './split.js';
 
@@ -32,8 +32,10 @@ export class TreeGrower {
   private readonly pool: Float64Array[] = [];
   private readonly gh: Float64Array;
   private readonly tmp: Int32Array;
-  /** Row-major histogram slots of the codes, for the histogram pass. */
-  private readonly rowBins: RowBins;
+  /** Row-major histogram slots of the codes, for the histogram pass and for walking trees. */
+  private readonly rowBins: Uint16Array | Uint32Array;
+  private readonly sparse: SparseRows;
+  private readonly selected: Uint8Array;
   private readonly best: SplitResult = newSplit();
   /** Leaf value of each row position after grow() (positions in idx). */
   readonly leafSegments: { s: number; e: number; value: number }[] = [];
@@ -62,13 +64,15 @@ export class TreeGrower {
       for (let r = 0, k = f; r < n; r++, k += ncol) rb[k] = base + col[r]!;
     }
     this.rowBins = rb;
+    this.sparse = sparseRows(data, this.off, rb);
+    this.selected = new Uint8Array(ncol);
   }
 
   private takeHist(): Float64Array {
     return this.pool.pop() ?? new Float64Array(this.histSize);
   }
 
-  private buildFor(node: Node, idx: Int32Array, grad: Float32Array, hess: Float32Array, feats: Int32Array, nfeat: number): Float64Array {
+  private buildFor(node: Node, idx: Int32Array, grad: Float32Array, hess: Float32Array, feats: Int32Array, nfeat: number, all: boolean): Float64Array {
     const hist = this.takeHist();
     clearHistogram(hist, this.off, this.data.nbins, feats, nfeat);
     const gh = this.gh;
@@ -77,7 +81,8 @@ export class TreeGrower {
       gh[j] = grad[r]!;
       gh[j + 1] = hess[r]!;
     }
-    buildHistogram(hist, this.rowBins, this.data.ncol, feats, nfeat, idx, node.s, node.e, gh);
+    buildHistogram(hist, this.sparse, idx, node.s, node.e, gh, all ? undefined : this.selected);
+    fillDominant(hist, this.sparse, this.off, this.data.nbins, feats, nfeat, node.g, node.h);
     return hist;
   }
 
@@ -142,8 +147,11 @@ export class TreeGrower {
       G += grad[r]!;
       H += hess[r]!;
     }
+    const all = nfeat === this.data.ncol;
+    this.selected.fill(0);
+    for (let k = 0; k < nfeat; k++) this.selected[feats[k]!] = 1;
     const root: Node = { s: 0, e: m, g: G, h: H, depth: 0, hist: undefined };
-    if (p.maxDepth > 0) root.hist = this.buildFor(root, idx, grad, hess, feats, nfeat);
+    if (p.maxDepth > 0) root.hist = this.buildFor(root, idx, grad, hess, feats, nfeat, all);
     let level: Node[] = [root];
     let ids: number[] = [0];
     const best = this.best;
@@ -192,7 +200,7 @@ export class TreeGrower {
           const leftSmaller = mid - node.s <= node.e - mid;
           const small = leftSmaller ? ln : rn;
           const big = leftSmaller ? rn : ln;
-          small.hist = this.buildFor(small, idx, grad, hess, feats, nfeat);
+          small.hist = this.buildFor(small, idx, grad, hess, feats, nfeat, all);
           subtractHistogram(node.hist!, small.hist, this.off, this.data.nbins, feats, nfeat);
           big.hist = node.hist;
         } else {
@@ -219,4 +227,37 @@ export class TreeGrower {
       sumHessian: Float32Array.from(sh),
     };
   }
+}
+
+/** The sparse row layout: each feature's most frequent code is left out of the rows. */
+function sparseRows(data: BinnedData, off: Int32Array, rb: Uint16Array | Uint32Array): SparseRows {
+  const { nrow, ncol, codes, nbins } = data;
+  const dominant = new Int32Array(ncol);
+  const counts = new Int32Array(257);
+  let totalSlots = 0;
+  for (let f = 0; f < ncol; f++) totalSlots = Math.max(totalSlots, (off[f]! >> 1) + nbins[f]! + 1);
+  const featureOfSlot = totalSlots <= 65536 ? new Uint16Array(totalSlots) : new Uint32Array(totalSlots);
+  let kept = 0;
+  for (let f = 0; f < ncol; f++) {
+    counts.fill(0);
+    const col = codes.subarray(f * nrow, (f + 1) * nrow);
+    for (let r = 0; r < nrow; r++) counts[col[r]!]++;
+    let best = 0;
+    for (let c = 1; c <= nbins[f]!; c++) if (counts[c]! > counts[best]!) best = c;
+    dominant[f] = (off[f]! >> 1) + best;
+    kept += nrow - counts[best]!;
+    for (let c = 0; c <= nbins[f]!; c++) featureOfSlot[(off[f]! >> 1) + c] = f;
+  }
+  const start = new Int32Array(nrow + 1);
+  const slots = rb instanceof Uint16Array ? new Uint16Array(kept) : new Uint32Array(kept);
+  let k = 0;
+  for (let r = 0, o = 0; r < nrow; r++, o += ncol) {
+    start[r] = k;
+    for (let f = 0; f < ncol; f++) {
+      const slot = rb[o + f]!;
+      if (slot !== dominant[f]) slots[k++] = slot;
+    }
+  }
+  start[nrow] = k;
+  return { start, slots, featureOfSlot, dominant };
 }

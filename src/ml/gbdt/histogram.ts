@@ -4,37 +4,42 @@
  * start at off[f] (its missing code's slot comes right after its last bin).
  */
 
-/** Row-major global bin indices: slot (off[f] / 2 + code) of feature f for each row. */
+/** Histogram slots (off[f] / 2 + code) of the codes, as one array. */
 export type RowBins = Uint16Array | Uint32Array;
 
 /**
- * Adds the rows idx[s..e) to `hist` for the features `feats[0..nfeat)` (all features when
- * nfeat == ncol). `rowBins` is row-major (a node's rows cost one cache line each, not one per
- * feature) and already holds each feature's histogram slot; `gh` holds the rows' (grad, hess)
- * gathered in position order: gh[2*(i-s)], gh[2*(i-s)+1].
+ * Sparse row-major bins: for each row, the slots of the features whose code is not the feature's
+ * most frequent one (LightGBM's most-frequent-bin trick: a candle-pattern column is mostly 0, so its
+ * rows mostly skip it). Row r's slots are slots[start[r] .. start[r+1]).
  */
-export function buildHistogram(
-  hist: Float64Array,
-  rowBins: RowBins,
-  ncol: number,
-  feats: Int32Array,
-  nfeat: number,
-  idx: Int32Array,
-  s: number,
-  e: number,
-  gh: Float64Array,
-): void {
-  if (nfeat === ncol) {
+export interface SparseRows {
+  start: Int32Array;
+  slots: RowBins;
+  /** Feature of each slot. */
+  featureOfSlot: Uint16Array | Uint32Array;
+  /** The skipped (most frequent) slot of each feature. */
+  dominant: Int32Array;
+}
+
+/**
+ * Adds the rows idx[s..e) to `hist`, skipping each feature's dominant slot (see fillDominant).
+ * `gh` holds the rows' (grad, hess) gathered in position order: gh[2*(i-s)], gh[2*(i-s)+1].
+ * With `selected` (a column subsample), only slots of selected features are added.
+ */
+export function buildHistogram(hist: Float64Array, rows: SparseRows, idx: Int32Array, s: number, e: number, gh: Float64Array, selected?: Uint8Array): void {
+  const { start, slots } = rows;
+  if (!selected) {
     for (let i = s, j = 0; i < e; i++, j += 2) {
-      let k = idx[i]! * ncol;
-      const end = k + ncol;
+      const r = idx[i]!;
+      let k = start[r]!;
+      const end = start[r + 1]!;
       const g = gh[j]!;
       const h = gh[j + 1]!;
       for (; k + 4 <= end; k += 4) {
-        const b0 = rowBins[k]! << 1;
-        const b1 = rowBins[k + 1]! << 1;
-        const b2 = rowBins[k + 2]! << 1;
-        const b3 = rowBins[k + 3]! << 1;
+        const b0 = slots[k]! << 1;
+        const b1 = slots[k + 1]! << 1;
+        const b2 = slots[k + 2]! << 1;
+        const b3 = slots[k + 3]! << 1;
         hist[b0] += g;
         hist[b0 + 1] += h;
         hist[b1] += g;
@@ -45,22 +50,47 @@ export function buildHistogram(
         hist[b3 + 1] += h;
       }
       for (; k < end; k++) {
-        const b = rowBins[k]! << 1;
+        const b = slots[k]! << 1;
         hist[b] += g;
         hist[b + 1] += h;
       }
     }
     return;
   }
+  const fos = rows.featureOfSlot;
   for (let i = s, j = 0; i < e; i++, j += 2) {
-    const base = idx[i]! * ncol;
+    const r = idx[i]!;
+    const end = start[r + 1]!;
     const g = gh[j]!;
     const h = gh[j + 1]!;
-    for (let k = 0; k < nfeat; k++) {
-      const b = rowBins[base + feats[k]!]! << 1;
+    for (let k = start[r]!; k < end; k++) {
+      const slot = slots[k]!;
+      if (!selected[fos[slot]!]) continue;
+      const b = slot << 1;
       hist[b] += g;
       hist[b + 1] += h;
     }
+  }
+}
+
+/** Sets each selected feature's dominant slot to the node totals minus the feature's other slots. */
+export function fillDominant(hist: Float64Array, rows: SparseRows, off: Int32Array, nbins: Int32Array, feats: Int32Array, nfeat: number, G: number, H: number): void {
+  const dom = rows.dominant;
+  for (let k = 0; k < nfeat; k++) {
+    const f = feats[k]!;
+    const a = off[f]!;
+    const z = a + ((nbins[f]! + 1) << 1);
+    const d = dom[f]! << 1;
+    let g = 0;
+    let h = 0;
+    for (let i = a; i < z; i += 2) {
+      g += hist[i]!;
+      h += hist[i + 1]!;
+    }
+    g -= hist[d]!;
+    h -= hist[d + 1]!;
+    hist[d] = G - g;
+    hist[d + 1] = H - h;
   }
 }
 

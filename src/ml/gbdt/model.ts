@@ -49,15 +49,40 @@ export function isLogistic(model: GbdtModel): boolean {
   return model.objective === 'binary:logistic' || model.objective === 'reg:logistic';
 }
 
-/** Index of the leaf a row (row-major data at offset `o`) reaches. */
-function leafOf(left: Int32Array, right: Int32Array, feature: Int32Array, condition: Float32Array, defaultLeft: Uint8Array, data: Float32Array, o: number): number {
-  let n = 0;
-  while (left[n]! !== -1) {
-    const x = data[o + feature[n]!]!;
-    if (x !== x) n = defaultLeft[n] ? left[n]! : right[n]!;
-    else n = x < condition[n]! ? left[n]! : right[n]!;
-  }
-  return n;
+interface Forest {
+  roots: Int32Array;
+  left: Int32Array;
+  right: Int32Array;
+  feature: Int32Array;
+  condition: Float32Array;
+  defaultLeft: Uint8Array;
+}
+
+/** All trees in one set of arrays (absolute child indices), for a row-outer prediction loop. */
+function packForest(trees: GbdtTree[]): Forest {
+  let total = 0;
+  for (const t of trees) total += t.left.length;
+  const f: Forest = {
+    roots: new Int32Array(trees.length),
+    left: new Int32Array(total),
+    right: new Int32Array(total),
+    feature: new Int32Array(total),
+    condition: new Float32Array(total),
+    defaultLeft: new Uint8Array(total),
+  };
+  let o = 0;
+  trees.forEach((t, k) => {
+    f.roots[k] = o;
+    for (let n = 0; n < t.left.length; n++) {
+      f.left[o + n] = t.left[n] === -1 ? -1 : t.left[n]! + o;
+      f.right[o + n] = t.right[n] === -1 ? -1 : t.right[n]! + o;
+    }
+    f.feature.set(t.feature, o);
+    f.condition.set(t.condition, o);
+    f.defaultLeft.set(t.defaultLeft, o);
+    o += t.left.length;
+  });
+  return f;
 }
 
 /**
@@ -67,14 +92,25 @@ function leafOf(left: Int32Array, right: Int32Array, feature: Int32Array, condit
 export function predictMargin(model: GbdtModel, x: MatrixInput | { nrow: number; ncol: number; data: Float64Array }, ntrees?: number): Float32Array {
   const dense = toDense(x);
   const { nrow, ncol } = dense;
+  if (ncol < model.numFeature) throw badInput(`the model needs ${model.numFeature} features, the data has ${ncol}`);
   // float32 comparisons, as XGBoost: a float64 input is rounded to float32 first
   const data = dense.data instanceof Float32Array ? dense.data : Float32Array.from(dense.data);
-  if (ncol < model.numFeature) throw badInput(`the model needs ${model.numFeature} features, the data has ${ncol}`);
-  const out = new Float32Array(nrow).fill(baseMargin(model));
+  const out = new Float32Array(nrow);
+  const base = baseMargin(model);
   const nt = Math.min(ntrees ?? model.trees.length, model.trees.length);
-  for (let k = 0; k < nt; k++) {
-    const { left, right, feature, condition, defaultLeft } = model.trees[k]!;
-    for (let r = 0, o = 0; r < nrow; r++, o += ncol) out[r] = out[r]! + condition[leafOf(left, right, feature, condition, defaultLeft, data, o)]!;
+  const { roots, left, right, feature, condition, defaultLeft } = packForest(model.trees.slice(0, nt));
+  for (let r = 0, o = 0; r < nrow; r++, o += ncol) {
+    let m = base;
+    for (let k = 0; k < nt; k++) {
+      let n = roots[k]!;
+      while (left[n]! !== -1) {
+        const v = data[o + feature[n]!]!;
+        if (v !== v) n = defaultLeft[n] ? left[n]! : right[n]!;
+        else n = v < condition[n]! ? left[n]! : right[n]!;
+      }
+      m = Math.fround(m + condition[n]!);
+    }
+    out[r] = m;
   }
   return out;
 }

@@ -75,8 +75,11 @@ export function findBestSplit(
     let gl = 0;
     let hl = 0;
     for (let i = 0; i < nb; i++) {
+      const hi = hist[a + 2 * i + 1]!;
+      // an empty bin repeats the previous candidate, which already won or lost (ties keep the first)
+      if (hi === 0) continue;
       gl += hist[a + 2 * i]!;
-      hl += hist[a + 2 * i + 1]!;
+      hl += hi;
       if (hl < mcw || hl <= 0) continue;
       const gr = G - gl;
       const hr = H - hl;
@@ -99,8 +102,10 @@ export function findBestSplit(
     let gr = 0;
     let hr = 0;
     for (let i = nb - 1; i >= 0; i--) {
+      const hi = hist[a + 2 * i + 1]!;
+      if (hi === 0) continue;
       gr += hist[a + 2 * i]!;
-      hr += hist[a + 2 * i + 1]!;
+      hr += hi;
       if (hr < mcw || hr <= 0) continue;
       const gl2 = G - gr;
       const hl2 = H - hr;
