@@ -205,8 +205,17 @@ function common(opts: RunOptions) {
   return { store, parallel };
 }
 
+/** A start-up `system.datetime=yyyyMMddHHmmss` sets the base time, as a schedule time does in DolphinScheduler. */
+function baseFromParams(params: Record<string, string> | undefined): Date | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(params?.['system.datetime'] ?? '');
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, se] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  return new Date(y, mo - 1, d, h, mi, se);
+}
+
 export function startRun(opts: RunOptions): RunHandle {
   const { store, parallel } = common(opts);
+  const scheduleTime = opts.scheduleTime ?? baseFromParams(opts.params);
   const wf = opts.bundle.root;
   const startTasks = opts.startTasks ?? [];
   const deps = opts.deps ?? 'post';
@@ -218,7 +227,7 @@ export function startRun(opts: RunOptions): RunHandle {
     dryRun: opts.dryRun ?? false,
     parallel,
     failureStrategy,
-    ...(opts.scheduleTime ? { scheduleTime: opts.scheduleTime.getTime() } : {}),
+    ...(scheduleTime ? { scheduleTime: scheduleTime.getTime() } : {}),
   };
   const startTime = Date.now();
   const runId = store.createRun({
@@ -240,7 +249,7 @@ export function startRun(opts: RunOptions): RunHandle {
     initialVarPool: {},
     toRun,
     prior: new Map(),
-    base: opts.scheduleTime ?? new Date(startTime),
+    base: scheduleTime ?? new Date(startTime),
     mode: 'start',
     failureStrategy,
     parallel,

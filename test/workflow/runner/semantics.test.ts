@@ -254,3 +254,13 @@ describe('task types', () => {
     expect(msgs).toContain('HTTP tasks are not runnable locally');
   });
 });
+
+describe('base time', () => {
+  it('a start-up system.datetime sets the base of the built-ins and $[...] (a backfill)', async () => {
+    const { dir, db } = box();
+    const wf = workflow('base', dir, [shell('t', 'echo "${system.biz.date} ${system.biz.curdate} $[yyyyMMdd-7] $[add_months(yyyyMM,-1)]" > base.txt')]);
+    const s = await startRun({ dbPath: db, bundle: bundle(wf), params: { 'system.datetime': '20220826093000' } }).done;
+    expect(s.state).toBe('SUCCESS');
+    expect(readFileSync(join(dir, 'base.txt'), 'utf8').trim()).toBe('20220825 20220826 20220819 202207');
+  });
+});
