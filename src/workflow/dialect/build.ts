@@ -54,7 +54,8 @@ export function showPath(path: Path): string {
 function expandAll(ctx: BuildContext, value: unknown, path: Path, label: string, rel: Path): unknown {
   if (typeof value === 'string') {
     try {
-      return expandString(value, ctx.macros);
+      if (!value.includes('$')) return value;
+      return expandString(value, { ...ctx.macros, onShadow: (m) => warn(ctx, `${label}: ${showPath(rel)}: ${m}`, path) });
     } catch (e) {
       if (e instanceof MacroError) {
         err(ctx, `${label}: ${showPath(rel)}: ${e.message}`, path);

@@ -80,7 +80,11 @@ class Loader {
     const tokens = findWorkflowTokens(text);
     const names = new Map<number, string>();
     for (const t of tokens) {
-      const child = resolveMacroPath(t.path, { cwd: this.opts.cwd, baseDir });
+      const child = resolveMacroPath(t.path, {
+        cwd: this.opts.cwd,
+        baseDir,
+        onShadow: (m) => this.diagnostics.push({ severity: 'warning', message: `$WORKFLOW{"${t.path}"}: ${m}`, loc: rawPositions.locAt(t.start) }),
+      });
       if (!child) {
         this.diagnostics.push({
           severity: 'error',

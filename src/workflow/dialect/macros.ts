@@ -17,16 +17,24 @@ export interface MacroContext {
   /** Folder of the YAML file being loaded. */
   baseDir: string;
   env: NodeJS.ProcessEnv;
+  /** Told when a relative path exists both from the CWD and next to the YAML file (the CWD wins). */
+  onShadow?: (message: string) => void;
 }
 
 /**
  * PyDS `get_possible_path`: the path relative to the process CWD if it exists, else relative to the
  * YAML file's folder; undefined when neither exists.
  */
-export function resolveMacroPath(path: string, ctx: Pick<MacroContext, 'cwd' | 'baseDir'>): string | undefined {
+export function resolveMacroPath(path: string, ctx: Pick<MacroContext, 'cwd' | 'baseDir' | 'onShadow'>): string | undefined {
   if (isAbsolute(path)) return existsSync(path) ? path : undefined;
   const fromCwd = resolve(ctx.cwd, path);
-  if (existsSync(fromCwd)) return fromCwd;
+  if (existsSync(fromCwd)) {
+    const other = resolve(ctx.baseDir, path);
+    if (other !== fromCwd && existsSync(other)) {
+      ctx.onShadow?.(`"${path}" is read from the current folder (${fromCwd}), not from next to the YAML file (${other}), as PyDolphinScheduler does`);
+    }
+    return fromCwd;
+  }
   const fromBase = resolve(ctx.baseDir, path);
   if (existsSync(fromBase)) return fromBase;
   return undefined;

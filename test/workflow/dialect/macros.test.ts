@@ -64,8 +64,12 @@ describe('$FILE', () => {
       join(wfDir, 'w.yaml'),
       ['workflow: {name: w}', 'tasks:', '  - {name: a, task_type: Shell, command: \'$FILE{"both.sh"}\'}', '  - {name: b, task_type: Shell, command: \'$FILE{"only-here.sh"}\'}', ''].join('\n'),
     );
-    const wf = loadWorkflow(join(wfDir, 'w.yaml'), { cwd, env: {} }).root;
-    expect(wf.tasks.map((t) => t.script)).toEqual(['echo from-cwd', 'echo only-yaml-dir']);
+    const r = loadWorkflowFile(join(wfDir, 'w.yaml'), { cwd, env: {} });
+    expect(r.bundle!.root.tasks.map((t) => t.script)).toEqual(['echo from-cwd', 'echo only-yaml-dir']);
+    // The shadowed copy next to the YAML file is worth a warning.
+    expect(r.diagnostics.map(formatDiagnostic)).toEqual([
+      `../flows/w.yaml:3:42: warning: task "a": command: "both.sh" is read from the current folder (${join(cwd, 'both.sh')}), not from next to the YAML file (${join(wfDir, 'both.sh')}), as PyDolphinScheduler does`,
+    ]);
   });
 });
 
