@@ -124,6 +124,20 @@ describe('quantflow run (the original system\'s workflows)', () => {
   });
 });
 
+describe('logic tasks from YAML', () => {
+  it('Condition routes on upstream states and Switch picks a branch from ${var}; not-taken branches are SKIPPED', () => {
+    const { db } = box();
+    const file = join(fixtures, 'runner/logic.yaml');
+    const states = (args: string[]) => {
+      const r = runCli(['--db', db, 'run', file, '--json', ...args]);
+      expect(r.status).toBe(0);
+      return Object.fromEntries(JSON.parse(r.stdout).tasks.map((t: { name: string; state: string }) => [t.name, t.state]));
+    };
+    expect(states([])).toMatchObject({ pre_bad: 'FAILURE', condition: 'SUCCESS', on_success: 'SUCCESS', on_failure: 'SKIPPED', big: 'SKIPPED', small: 'SUCCESS', fallback: 'SKIPPED', after_big: 'SKIPPED' });
+    expect(states(['--param', 'var=9'])).toMatchObject({ big: 'SUCCESS', small: 'SKIPPED', after_big: 'SUCCESS' });
+  });
+});
+
 describe('stopping and crashes', () => {
   it('SIGINT kills the running task\'s process group, marks KILL / NOT_RUN, exits 130', async () => {
     const { dir, db } = box();
