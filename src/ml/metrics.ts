@@ -105,6 +105,11 @@ export function oddsPcr(returns: Vec): OddsPcr {
   return { odds: n ? w / n : NaN, pcr: w && l ? sw / w / Math.abs(sl / l) : NaN, rows: n };
 }
 
+/** Win rate of a set of returns. */
+export const odds = (returns: Vec): number => oddsPcr(returns).odds;
+/** Profit/loss ratio of a set of returns. */
+export const pcr = (returns: Vec): number => oddsPcr(returns).pcr;
+
 /** Row indices grouped by day, days ascending. */
 export function groupByDay(dates: Vec): { date: number; rows: number[] }[] {
   const m = new Map<number, number[]>();

@@ -32,6 +32,7 @@ export interface TrainResult {
   bestIteration?: number;
 }
 
+/** Trains; returns the model with the rounds kept, the validation logloss per round and the best iteration. */
 export function trainGbdt(x: MatrixInput, y: ArrayLike<number>, params: Partial<GbdtParams> = {}, valid?: Validation, opts: TrainOptions = {}): TrainResult {
   const p = resolveParams(params);
   const { nrow, ncol } = matrixShape(x);
