@@ -51,6 +51,7 @@ export interface ExecutionOptions {
   startChild(parent: RunExecution, taskInstanceId: number, req: ChildRunRequest, previousChildRunId: number | null): { execution: RunExecution; run: () => Promise<ChildRunResult> };
 }
 
+const PRIORITY_RANK: Record<string, number> = { HIGHEST: 0, HIGH: 1, MEDIUM: 2, LOW: 3, LOWEST: 4 };
 const FAILED: ReadonlySet<TaskState> = new Set(['FAILURE', 'KILL', 'NEED_FAULT_TOLERANCE']);
 const BLOCKING: ReadonlySet<TaskState> = new Set(['FAILURE', 'KILL', 'NEED_FAULT_TOLERANCE', 'NOT_RUN']);
 
@@ -163,9 +164,25 @@ export class RunExecution {
       this.launch(n);
     } else {
       n.status = 'queued';
-      this.queue.push(n);
-      this.drain();
+      // Higher task_priority first; equal priorities in the order they became ready.
+      const rank = PRIORITY_RANK[def.priority] ?? 2;
+      let at = this.queue.length;
+      while (at > 0 && (PRIORITY_RANK[this.queue[at - 1]!.def.priority] ?? 2) > rank) at--;
+      this.queue.splice(at, 0, n);
+      this.scheduleDrain();
     }
+  }
+
+  private drainScheduled = false;
+
+  /** Drains once everything that became ready in this turn is queued (so priorities apply). */
+  private scheduleDrain(): void {
+    if (this.drainScheduled) return;
+    this.drainScheduled = true;
+    queueMicrotask(() => {
+      this.drainScheduled = false;
+      this.drain();
+    });
   }
 
   private drain(): void {

@@ -101,3 +101,18 @@ describe('parallel limit', () => {
     expect(max).toBe(2);
   });
 });
+
+describe('task_priority', () => {
+  it('with one slot, ready tasks start by priority', async () => {
+    const { dir, db } = box();
+    const tasks = [
+      shell('gate', 'true'),
+      shell('low', 'echo low >> order', { deps: ['gate'], priority: 'LOW' }),
+      shell('highest', 'echo highest >> order', { deps: ['gate'], priority: 'HIGHEST' }),
+      shell('medium', 'echo medium >> order', { deps: ['gate'] }),
+    ];
+    const s = await startRun({ dbPath: db, bundle: bundle(workflow('prio', dir, tasks)), parallel: 1 }).done;
+    expect(s.state).toBe('SUCCESS');
+    expect(readFileSync(join(dir, 'order'), 'utf8').trim().split('\n')).toEqual(['highest', 'medium', 'low']);
+  });
+});
