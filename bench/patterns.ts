@@ -11,7 +11,7 @@
  */
 import { build } from 'esbuild';
 import { createRequire } from 'node:module';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CandleContext, PATTERN_NAMES, computeAllPatterns, runPattern } from '../src/analysis/candles/index.js';
@@ -65,11 +65,16 @@ function synthStock(seed: number, n: number): OhlcColumns {
 }
 
 const ms = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e6;
+const cpuMs = (u0: NodeJS.CpuUsage): number => {
+  const u = process.cpuUsage(u0);
+  return (u.user + u.system) / 1000;
+};
 const fmt = (x: number, d = 0): string => x.toFixed(d);
 
 const stocks = Array.from({ length: STOCKS }, (_, s) => synthStock(s + 1, DAYS));
 const bars = STOCKS * DAYS;
 console.log(`patterns bench: ${STOCKS} stocks x ${DAYS} days = ${(bars / 1e6).toFixed(2)}M bars, ${PATTERN_NAMES.length} patterns`);
+console.log(`machine: ${availableParallelism()} cores, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} (wall times are inflated when other work shares the cores; CPU times less so)`);
 
 // warm-up (JIT) on a few stocks
 for (let k = 0; k < 3; k++) for (let s = 0; s < 50; s++) computeAllPatterns(stocks[s]!);
@@ -77,37 +82,45 @@ for (let k = 0; k < 3; k++) for (let s = 0; s < 50; s++) computeAllPatterns(stoc
 // 1. single-threaded
 let fired = 0;
 const t1 = process.hrtime.bigint();
+const c1 = process.cpuUsage();
 for (const s of stocks) {
   const r = computeAllPatterns(s);
   const v = r.CDLENGULFING!;
   for (let i = 0; i < v.length; i++) if (v[i] !== 0) fired++;
 }
 const single = ms(t1);
-const nsBarPattern = (single * 1e6) / bars / PATTERN_NAMES.length;
-console.log(`quantflow single thread : ${fmt(single)} ms  (${fmt(nsBarPattern, 1)} ns per bar per pattern; ENGULFING fired ${fired} times)`);
+const singleCpu = cpuMs(c1);
+const nsBarPattern = (singleCpu * 1e6) / bars / PATTERN_NAMES.length;
+console.log(`quantflow single thread : ${fmt(single)} ms wall, ${fmt(singleCpu)} ms CPU (${fmt(nsBarPattern, 1)} ns CPU per bar per pattern; ENGULFING fired ${fired} times)`);
 
 // 2. the talib binding, on a fraction, extrapolated
 const talib = createRequire(import.meta.url)('talib');
 const pen: Record<string, number> = { CDLABANDONEDBABY: 0.3, CDLDARKCLOUDCOVER: 0.5, CDLEVENINGDOJISTAR: 0.3, CDLEVENINGSTAR: 0.3, CDLMATHOLD: 0.5, CDLMORNINGDOJISTAR: 0.3, CDLMORNINGSTAR: 0.3 };
 let mismatches = 0;
 const t2 = process.hrtime.bigint();
+const c2 = process.cpuUsage();
+let checkCpu = 0;
 for (let s = 0; s < TALIB_STOCKS; s++) {
   const st = stocks[s]!;
   const p = { open: Array.from(st.open), high: Array.from(st.high), low: Array.from(st.low), close: Array.from(st.close) };
   for (const name of PATTERN_NAMES) {
     const res = talib.execute({ name, startIdx: 0, endIdx: DAYS - 1, ...p, ...(name in pen ? { optInPenetration: pen[name] } : {}) });
     if (s < 20) {
-      // spot check exactness outside the timed work would distort little; keep it tiny
+      // spot check of exactness; its CPU time is subtracted below
+      const cc = process.cpuUsage();
       const mine = runPattern(name, new CandleContext(st.open, st.high, st.low, st.close));
       const out: number[] = res.result.outInteger;
       for (let j = 0; j < res.nbElement; j++) if (out[j] !== mine[res.begIndex + j]) mismatches++;
+      checkCpu += cpuMs(cc);
     }
   }
 }
 const talibPart = ms(t2);
+const talibCpuPart = cpuMs(c2) - checkCpu;
 const talibFull = (talibPart * STOCKS) / TALIB_STOCKS;
+const talibCpuFull = (talibCpuPart * STOCKS) / TALIB_STOCKS;
 console.log(
-  `talib binding           : ${fmt(talibPart)} ms for ${TALIB_STOCKS} stocks -> ~${fmt(talibFull)} ms extrapolated to ${STOCKS} (includes Array.from per stock; ${mismatches} mismatches on the first 20 stocks)`,
+  `talib binding           : ${fmt(talibPart)} ms wall, ${fmt(talibCpuPart)} ms CPU for ${TALIB_STOCKS} stocks -> ~${fmt(talibFull)} ms wall, ~${fmt(talibCpuFull)} ms CPU extrapolated to ${STOCKS} (includes Array.from per stock; ${mismatches} mismatches on the first 20 stocks)`,
 );
 
 // 3. worker threads
@@ -125,6 +138,7 @@ const workerUrl = pathToFileURL(workerFile);
 await computeAllPatternsParallel(stocks.slice(0, 200), { threads: THREADS, workerUrl }); // warm-up
 let pfired = 0;
 const t3 = process.hrtime.bigint();
+const c3 = process.cpuUsage();
 await computeAllPatternsParallel(stocks, {
   threads: THREADS,
   workerUrl,
@@ -134,10 +148,11 @@ await computeAllPatternsParallel(stocks, {
   },
 });
 const par = ms(t3);
-console.log(`quantflow ${THREADS} worker threads: ${fmt(par)} ms  (whole-market pass incl. copy to shared memory; ENGULFING fired ${pfired} times${pfired === fired ? ', same as single' : ', DIFFERENT from single!'})`);
+const parCpu = cpuMs(c3);
+console.log(`quantflow ${THREADS} worker threads: ${fmt(par)} ms wall, ${fmt(parCpu)} ms CPU over all threads  (whole-market pass incl. copy to shared memory; ENGULFING fired ${pfired} times${pfired === fired ? ', same as single' : ', DIFFERENT from single!'})`);
 
 console.log('ratios:');
-console.log(`  talib binding / quantflow single  = ${fmt(talibFull / single, 1)}x`);
-console.log(`  quantflow single / TA-Lib C (quoted ${TALIB_C_SECONDS} s) = ${fmt(single / 1000 / TALIB_C_SECONDS, 2)}x`);
+console.log(`  talib binding / quantflow single  = ${fmt(talibFull / single, 1)}x wall, ${fmt(talibCpuFull / singleCpu, 1)}x CPU`);
+console.log(`  quantflow single / TA-Lib C (quoted ${TALIB_C_SECONDS} s, not measured here) = ${fmt(single / 1000 / TALIB_C_SECONDS, 2)}x wall, ${fmt(singleCpu / 1000 / TALIB_C_SECONDS, 2)}x CPU`);
 console.log(`  quantflow single / ${THREADS} threads    = ${fmt(single / par, 2)}x speed-up`);
 console.log(`  talib binding / quantflow ${THREADS} threads = ${fmt(talibFull / par, 1)}x`);
