@@ -120,6 +120,8 @@ export class MarketStore {
   private readonly readAdjStmt;
   private readonly insertStmt;
   private readonly insertChunkStmt;
+  private readonly insert7Stmt;
+  private readonly insertChunk7Stmt;
   private readonly upsertSymbol;
   private readonly statsStmt;
   private readonly getSymbolStmt;
@@ -127,6 +129,7 @@ export class MarketStore {
   private readonly writeColumnsStmt;
   private readonly deleteColumnsStmt;
   private readonly params = new Array<unknown>(CHUNK * COLS);
+  private readonly params7 = new Array<unknown>(CHUNK * (COLS - 1));
 
   constructor(db: Db) {
     this.db = db;
@@ -137,6 +140,11 @@ export class MarketStore {
     const head = 'INSERT OR REPLACE INTO daily_bars (code, date, open, high, low, close, volume, adj) VALUES ';
     this.insertStmt = db.prepare(head + one);
     this.insertChunkStmt = db.prepare(head + Array.from({ length: CHUNK }, () => one).join(', '));
+    // Without an adjustment factor (most providers): 7 columns, adj takes its default 1.
+    const one7 = '(?, ?, ?, ?, ?, ?, ?)';
+    const head7 = 'INSERT OR REPLACE INTO daily_bars (code, date, open, high, low, close, volume) VALUES ';
+    this.insert7Stmt = db.prepare(head7 + one7);
+    this.insertChunk7Stmt = db.prepare(head7 + Array.from({ length: CHUNK }, () => one7).join(', '));
     this.upsertSymbol = db.prepare(`INSERT INTO symbols (code, name, market, kind, provider, synthetic, adjust, updated_at)
       VALUES (@code, @name, @market, @kind, @provider, @synthetic, @adjust, @now)
       ON CONFLICT(code) DO UPDATE SET
@@ -261,23 +269,30 @@ export class MarketStore {
 
   private insertRows(code: string, b: Bars, adj?: Float64Array): void {
     const n = b.dates.length;
-    const p = this.params;
+    const w = adj ? 8 : 7;
+    const p = adj ? this.params : this.params7;
+    const chunkStmt = adj ? this.insertChunkStmt : this.insertChunk7Stmt;
+    const { dates, open, high, low, close, volume } = b;
     let i = 0;
     for (; i + CHUNK <= n; i += CHUNK) {
-      for (let k = 0, j = 0; k < CHUNK; k++) {
+      for (let k = 0; k < CHUNK; k++) {
         const r = i + k;
-        p[j++] = code;
-        p[j++] = b.dates[r];
-        p[j++] = b.open[r];
-        p[j++] = b.high[r];
-        p[j++] = b.low[r];
-        p[j++] = b.close[r];
-        p[j++] = b.volume[r];
-        p[j++] = adj ? adj[r] : 1;
+        const j = k * w;
+        p[j] = code;
+        p[j + 1] = dates[r];
+        p[j + 2] = open[r];
+        p[j + 3] = high[r];
+        p[j + 4] = low[r];
+        p[j + 5] = close[r];
+        p[j + 6] = volume[r];
+        if (adj) p[j + 7] = adj[r];
       }
-      this.insertChunkStmt.run(p);
+      chunkStmt.run(p);
     }
-    for (; i < n; i++) this.insertStmt.run(code, b.dates[i], b.open[i], b.high[i], b.low[i], b.close[i], b.volume[i], adj ? adj[i] : 1);
+    for (; i < n; i++) {
+      if (adj) this.insertStmt.run(code, dates[i], open[i], high[i], low[i], close[i], volume[i], adj[i]);
+      else this.insert7Stmt.run(code, dates[i], open[i], high[i], low[i], close[i], volume[i]);
+    }
   }
 
   /** One symbol's bars in one transaction. */

@@ -184,7 +184,7 @@ export function parseBarsCsv(file: string, code: string, input: string | Uint8Ar
   const priceCols = [iO, iH, iL, iC];
   // Rows: at most one per newline.
   let cap = 1;
-  for (let k = headerEnd; k < text.length; k++) if (text[k] === 10) cap++;
+  for (let k = text.indexOf(10); k >= 0; k = text.indexOf(10, k + 1)) cap++;
   const dates = new Int32Array(cap);
   const open = new Float64Array(cap);
   const high = new Float64Array(cap);
@@ -204,26 +204,26 @@ export function parseBarsCsv(file: string, code: string, input: string | Uint8Ar
   let pos = headerEnd + 1;
   while (pos < len) {
     line++;
-    let lineEnd = pos;
-    while (lineEnd < len && text[lineEnd] !== 10) lineEnd++;
-    let e = lineEnd;
-    if (e > pos && text[e - 1] === 13) e--;
+    // One pass over the line: field boundaries, quotes, blankness, the line end.
     const ls = pos;
-    pos = lineEnd + 1;
-    // Fields of this line (positions), unless it has quotes.
     let nf = 0;
     let quoted = false;
     let blank = true;
     fs[0] = ls;
-    for (let k = ls; k < e; k++) {
-      const c = text[k];
+    let k = ls;
+    for (; k < len; k++) {
+      const c = text[k]!;
+      if (c === 10) break;
       if (c === 44) {
         if (nf < nCols) fe[nf] = k;
         nf++;
         if (nf < nCols) fs[nf] = k + 1;
       } else if (c === 34) quoted = true;
-      else if (c !== 32 && c !== 9) blank = false;
+      else if (c !== 32 && c !== 9 && c !== 13) blank = false;
     }
+    pos = k + 1;
+    let e = k;
+    if (e > ls && text[e - 1] === 13) e--;
     if (blank && nf === 0) continue;
     if (nf < nCols) fe[nf] = e;
     nf++;
