@@ -11,7 +11,8 @@ export const KBAR_COLUMNS = ['KMID', 'KLEN', 'KMID2', 'KUP', 'KUP2', 'KLOW', 'KL
 export function computeKbar(bars: Bars): Record<string, Float64Array> {
   const { open, high, low, close } = bars;
   const n = close.length;
-  const cols = KBAR_COLUMNS.map(() => new Float64Array(n));
+  const block = new Float64Array(n * KBAR_COLUMNS.length);
+  const cols = KBAR_COLUMNS.map((_, k) => block.subarray(n * k, n * (k + 1)));
   const [kmid, klen, kmid2, kup, kup2, klow, klow2, ksft, ksft2] = cols as [
     Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array,
   ];

@@ -35,19 +35,22 @@ export function computeMa(bars: Bars, offset = 0): Record<string, Float64Array> 
   const close = bars.close;
   const len = close.length;
   const out: Record<string, Float64Array> = {};
+  const names = maColumns();
+  // One allocation for all columns (views into it): far fewer objects for the GC on a market pass.
+  const block = new Float64Array(len * names.length);
+  let k = 0;
+  const next = () => block.subarray(len * k, len * ++k);
   const s = new Float64Array(len);
   for (const p of MA_PERIODS) {
     sma(close, p, offset, s);
-    const ma = new Float64Array(len);
+    const ma = next();
     for (let i = 0; i < len; i++) ma[i] = (s[i]! - close[i]!) / close[i]!;
     out[`ma_${p}`] = ma;
     for (const n of deltaSteps(p)) {
-      const d = new Float64Array(len);
-      for (let i = 0; i < len; i++) {
-        if (i < n) {
-          d[i] = NaN;
-          continue;
-        }
+      const d = next();
+      const m = n < len ? n : len;
+      for (let i = 0; i < m; i++) d[i] = NaN;
+      for (let i = n; i < len; i++) {
         const prev = s[i - n]!;
         d[i] = (s[i]! - prev) / prev;
       }

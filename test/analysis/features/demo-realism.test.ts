@@ -48,5 +48,5 @@ describe('demo market realism', () => {
     console.log('fire rates in % of bars (top 10 on CSI 300 stocks):\n' + table.map((r) => `${r.pattern.padEnd(22)} csi300 ${String(r.csi300).padStart(6)}  demo ${String(r.demo).padStart(6)}  ratio ${r.ratio}`).join('\n'));
     const off = table.filter((r) => !(r.ratio >= 0.5 && r.ratio <= 2));
     expect(off, 'patterns outside a factor of 2').toEqual([]);
-  });
+  }, 180_000);
 });

@@ -81,7 +81,7 @@ describe('incremental recomputation', () => {
     expect(f.columns.KMID![t]).toBeCloseTo((b.close[t]! - b.open[t]!) / b.open[t]!, 6);
     expect(f.dates[t]).toBe(20210930);
     inc.close();
-  });
+  }, 180_000);
 
   it('recomputes a stock in full when its stored history changed', async () => {
     const db = csiDb(join(tmp.dir, 'chg.db'), CODES.slice(0, 3));

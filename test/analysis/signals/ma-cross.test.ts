@@ -87,7 +87,7 @@ describe('ma_cross over the CSI 300 data', () => {
     const again = await computeMarket(db, cfg, undefined, { features: false, workers: 0 });
     expect(again.signals.ma_cross).toMatchObject({ skip: 300, full: 0, append: 0 });
     db.close();
-  });
+  }, 240_000); // imports all 830k bars into SQLite first (~15 s alone on an idle 2-core box)
 
   it('windows are configurable', () => {
     const b = stocks[0]!;
