@@ -54,6 +54,11 @@ export function migrateRegistry(db: Db): void {
        created_at TEXT NOT NULL,
        PRIMARY KEY (date, model_id, code))`,
     `CREATE INDEX picks_by_date ON picks (date DESC, rank)`,
+    `CREATE TABLE backtests (
+       id INTEGER PRIMARY KEY,
+       created_at TEXT NOT NULL,
+       label_kind TEXT NOT NULL,
+       report TEXT NOT NULL)`,
   ]);
 }
 
@@ -151,4 +156,16 @@ export class ModelRegistry {
       .get(...(source ? [source] : [])) as ModelRow | undefined;
     return r ? fromRow(r, true) : undefined;
   }
+}
+
+/** Backtest reports (equity curves against the base line), newest first, for the TUI's model screen. */
+export function saveBacktest(db: Db, labelKind: LabelKind, report: object): number {
+  migrateRegistry(db);
+  return Number(db.prepare('INSERT INTO backtests (created_at, label_kind, report) VALUES (?, ?, ?)').run(new Date().toISOString(), labelKind, JSON.stringify(report)).lastInsertRowid);
+}
+
+export function latestBacktest<T = unknown>(db: Db): { id: number; createdAt: string; labelKind: LabelKind; report: T } | undefined {
+  migrateRegistry(db);
+  const r = db.prepare('SELECT id, created_at, label_kind, report FROM backtests ORDER BY id DESC LIMIT 1').get() as { id: number; created_at: string; label_kind: string; report: string } | undefined;
+  return r ? { id: r.id, createdAt: r.created_at, labelKind: r.label_kind as LabelKind, report: JSON.parse(r.report) as T } : undefined;
 }

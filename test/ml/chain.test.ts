@@ -15,6 +15,7 @@ import { splitByDate } from '../../src/ml/dataset/split.js';
 import { distinctDates, type DatasetTable } from '../../src/ml/dataset/table.js';
 import { ModelRegistry } from '../../src/ml/registry.js';
 import { PickStore } from '../../src/ml/picks.js';
+import { backtest } from '../../src/ml/backtest/index.js';
 import { runCli } from '../support/cli.js';
 import { repoRoot, tempDir } from '../support/fs.js';
 
@@ -129,6 +130,27 @@ describe('datasets, training and picks on a demo market', () => {
     for (let i = 1; i < picks.length; i++) expect(picks[i]!.score).toBeLessThanOrEqual(picks[i - 1]!.score);
     const listed = runCli(['picks', '--json'], { env });
     expect(JSON.parse(listed.stdout)[0]).toMatchObject({ rank: 1, code: picks[0]!.code });
+  });
+
+  it('backtests walk-forward: refits on earlier dates only, base line = every signal of the day after costs', async () => {
+    const all = await buildDataset(db, { kind: 'train', config: loadAnalysisConfig(config), windowDates: Number.MAX_SAFE_INTEGER });
+    const dates = distinctDates(all.dates);
+    const from = dates[dates.length - 30]!;
+    const to = dates[dates.length - 1]!;
+    const r = await backtest(all, { from, to, retrainEvery: 10, top: 2, params: { num_round: 20 }, threads: 1 });
+    expect(r.days).toBe(30);
+    expect(r.refits).toBe(3);
+    let eq = 1;
+    for (const day of r.curve) {
+      const d = Number(day.date.replace(/-/g, ''));
+      const ys = Array.from(all.dates.keys()).filter((i) => all.dates[i] === d).map((i) => all.y![i]!);
+      expect(day.base).toBeCloseTo(ys.reduce((a, b) => a + b, 0) / ys.length - 0.002, 12);
+      expect(day.picks).toBe(Math.min(2, ys.length));
+      eq += day.ret;
+      expect(day.equity).toBeCloseTo(eq, 12);
+    }
+    expect(r.maxDrawdown).toBeLessThanOrEqual(0);
+    await expect(backtest(all, { from: dates[3]!, to: dates[5]! })).rejects.toThrow(/to train on/);
   });
 
   it('says what to do when the chain has not run', () => {

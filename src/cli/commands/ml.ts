@@ -222,6 +222,57 @@ export function register(program: Command): void {
     );
 
   program
+    .command('backtest')
+    .description('walk-forward backtest: refit every K signal dates on the trailing window, hold the top N for a day, after costs')
+    .requiredOption('--from <date>', 'first day (YYYY-MM-DD)')
+    .requiredOption('--to <date>', 'last day (YYYY-MM-DD)')
+    .option('--retrain-every <k>', 'refit every k signal dates', intOption('--retrain-every'), 20)
+    .option('--window <n>', 'signal dates in each training window', intOption('--window'), 121)
+    .option('--top <n>', 'stocks held each day', intOption('--top'), 2)
+    .option('--buy-cost <x>', 'cost of buying, as a fraction', parseFloat, 0.0005)
+    .option('--sell-cost <x>', 'cost of selling, as a fraction', parseFloat, 0.0015)
+    .option('--label <kind>', 'next_close | qlib', labelOption, 'next_close')
+    .option('--params <k=v...>', 'GBDT parameters', collect, [])
+    .option('--threads <n>', 'worker threads for the refits (default: both cores)', intOption('--threads'))
+    .option('--config <file>', 'signals and features')
+    .option('--json', 'print the report (with the daily equity curve) as JSON')
+    .action(
+      action(async (opts, cmd: Command) => {
+        const { db } = await store(cmd);
+        const { loadAnalysisConfig } = await import('../../analysis/config.js');
+        const { buildDataset } = await import('../../ml/dataset/build.js');
+        const { backtest } = await import('../../ml/backtest/index.js');
+        const { parseParamPairs } = await import('../../ml/gbdt/params.js');
+        const { saveBacktest } = await import('../../ml/registry.js');
+        const table = await buildDataset(db, { kind: 'train', config: loadAnalysisConfig(opts.config), labelKind: opts.label, windowDates: Number.MAX_SAFE_INTEGER });
+        const params = parseParamPairs((opts.params as string[]).flatMap((p) => p.split(/\s+/)).filter(Boolean));
+        const r = await backtest(table, {
+          from: parseDate(opts.from),
+          to: parseDate(opts.to),
+          retrainEvery: opts.retrainEvery,
+          window: opts.window,
+          top: opts.top,
+          buyCost: opts.buyCost,
+          sellCost: opts.sellCost,
+          params,
+          threads: opts.threads,
+        });
+        saveBacktest(db, opts.label, r);
+        if (opts.json) return printJson({ label: opts.label, ...r });
+        const pct = (v: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(2)}%` : '-');
+        process.stdout.write(
+          [
+            `backtest ${r.from} .. ${r.to}: ${r.days} days, ${r.refits} refits on ${r.threads} thread(s), top ${r.top}, costs ${r.costs.buy * 1e4}/${r.costs.sell * 1e4} bp, label ${opts.label}`,
+            `  annual return        ${pct(r.annualReturn)}   (all signals ${pct(r.baseAnnualReturn)}, excess ${pct(r.excessAnnualReturn)})`,
+            `  information ratio    ${fmt(r.informationRatio, 3)}`,
+            `  max drawdown         ${pct(r.maxDrawdown)}   (all signals ${pct(r.baseMaxDrawdown)})`,
+            `  ${r.seconds.toFixed(1)} s`,
+          ].join('\n') + '\n',
+        );
+      }),
+    );
+
+  program
     .command('recommend')
     .description('score the latest inference rows and store the top N as picks')
     .option('--model <id>', 'model id (default: the newest)')
