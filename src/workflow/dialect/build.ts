@@ -134,7 +134,7 @@ export function buildWorkflow(ctx: BuildContext, top: unknown): WorkflowDef | un
   }
   const rawWf = expandAll(ctx, top.workflow, ['workflow'], 'workflow', []) as Record<string, unknown>;
   unknownKeys(ctx, rawWf, WORKFLOW_KEYS, ['workflow'], 'workflow');
-  const w = checkSchema(ctx, workflowSchema, rawWf, ['workflow'], 'workflow') as WorkflowInput | undefined;
+  const wIn = checkSchema(ctx, workflowSchema, rawWf, ['workflow'], 'workflow') as WorkflowInput | undefined;
 
   const tasksRaw = top.tasks;
   const tasks: TaskDef[] = [];
@@ -143,7 +143,7 @@ export function buildWorkflow(ctx: BuildContext, top: unknown): WorkflowDef | un
   } else if (!Array.isArray(tasksRaw)) {
     err(ctx, '"tasks" must be a list of task mappings', ['tasks']);
   } else {
-    const workerGroup = w?.worker_group ?? 'default';
+    const workerGroup = wIn?.worker_group ?? 'default';
     // Duplicate names are checked on the YAML itself, so a duplicate is reported even when one of
     // the two tasks has other errors.
     const firstLine = new Map<string, number>();
@@ -159,22 +159,28 @@ export function buildWorkflow(ctx: BuildContext, top: unknown): WorkflowDef | un
       if (def) tasks.push(def);
     });
   }
-  if (!w) return undefined;
-
-  const params: Record<string, string> = {};
-  for (const [k, v] of Object.entries(w.param ?? {})) params[k] = v;
+  // Checked on the raw values, so they are reported even when another workflow key is wrong.
   let startTime: string | undefined;
   let endTime: string | undefined;
   for (const key of ['start_time', 'end_time'] as const) {
-    const v = w[key];
-    if (v === undefined) continue;
-    const n = normalizeDateTime(v);
+    const v = rawWf[key];
+    if (typeof v !== 'string' && typeof v !== 'number') continue;
+    const n = normalizeDateTime(String(v));
     if (!n) err(ctx, `workflow.${key} "${v}" is not a date (yyyy-MM-dd, yyyy/MM/dd or yyyyMMdd, optionally with " HH:mm:ss")`, ['workflow', key]);
     if (key === 'start_time') startTime = n;
     else endTime = n;
   }
-  const timezone = w.timezone ?? 'Asia/Shanghai';
+  const timezone = typeof rawWf.timezone === 'string' ? rawWf.timezone : 'Asia/Shanghai';
   if (!isValidTimezone(timezone)) err(ctx, `workflow.timezone "${timezone}" is not an IANA time zone (e.g. Asia/Shanghai, America/New_York)`, ['workflow', 'timezone']);
+  // With a bad workflow key, go on with what is usable so the tasks are still checked (deps,
+  // cycles); the file has an error, so this definition never reaches a bundle.
+  const w: WorkflowInput = wIn ?? {
+    name: typeof rawWf.name === 'string' || typeof rawWf.name === 'number' ? String(rawWf.name) : '(unnamed)',
+    schedule: typeof rawWf.schedule === 'string' ? rawWf.schedule : undefined,
+  };
+
+  const params: Record<string, string> = {};
+  for (const [k, v] of Object.entries(w.param ?? {})) params[k] = v;
   return {
     name: w.name,
     description: w.description,

@@ -176,3 +176,19 @@ describe('logic tasks', () => {
     ]);
   });
 });
+
+describe('workflow keys', () => {
+  it('rejects a bad time zone and a bad start_time, at their values', () => {
+    const f = yamlFile('wf-keys.yaml', 'workflow:\n  name: k\n  timezone: Mars/Base\n  start_time: "2024-13-01"\n  run: yes\ntasks: []\n');
+    expect(loadWorkflowFile(f, { cwd: tmp.dir }).diagnostics.map(formatDiagnostic)).toEqual([
+      'wf-keys.yaml:3:13: workflow.timezone "Mars/Base" is not an IANA time zone (e.g. Asia/Shanghai, America/New_York)',
+      'wf-keys.yaml:4:15: workflow.start_time "2024-13-01" is not a date (yyyy-MM-dd, yyyy/MM/dd or yyyyMMdd, optionally with " HH:mm:ss")',
+      'wf-keys.yaml:5:8: workflow: run expected a boolean, got "yes"',
+    ]);
+    const g = yamlFile('wf-keys2.yaml', 'workflow:\n  name: k\n  timezone: Mars/Base\n  start_time: "2024-13-01"\ntasks: []\n');
+    expect(loadWorkflowFile(g, { cwd: tmp.dir }).diagnostics.map(formatDiagnostic)).toEqual([
+      'wf-keys2.yaml:3:13: workflow.timezone "Mars/Base" is not an IANA time zone (e.g. Asia/Shanghai, America/New_York)',
+      'wf-keys2.yaml:4:15: workflow.start_time "2024-13-01" is not a date (yyyy-MM-dd, yyyy/MM/dd or yyyyMMdd, optionally with " HH:mm:ss")',
+    ]);
+  });
+});
