@@ -12,6 +12,7 @@ import type { Provider, UniverseEntry } from './providers/types.js';
 import { cleanBars, SkipReport } from './validate.js';
 import { mapLimit } from './concurrency.js';
 import { sliceBars } from './bars.js';
+import { kindOf, marketOf } from './codes.js';
 
 export interface DownloadOptions {
   /** Only these canonical codes (in universe order; codes missing from the universe are fetched anyway). */
@@ -63,7 +64,7 @@ export function selectUniverse(all: UniverseEntry[], opts: Pick<DownloadOptions,
   let list = [...all].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
   if (opts.symbols && opts.symbols.length > 0) {
     const byCode = new Map(list.map((u) => [u.code, u]));
-    list = opts.symbols.map((c) => byCode.get(c) ?? { code: c, name: '', market: '', kind: 'stock' as const });
+    list = opts.symbols.map((c) => byCode.get(c) ?? { code: c, name: '', market: marketOf(c), kind: kindOf(c) });
   }
   if (opts.limit !== undefined && opts.limit > 0) list = list.slice(0, opts.limit);
   return list;
@@ -74,7 +75,8 @@ export async function downloadMarket(store: MarketStore, provider: Provider, opt
   const progress = opts.progress ?? silentProgress;
   const report = new SkipReport();
   const failed: { symbol: string; error: string }[] = [];
-  const universe = selectUniverse(await provider.universe(), opts);
+  const listed = provider.lazyUniverse && opts.symbols && opts.symbols.length > 0 ? [] : await provider.universe();
+  const universe = selectUniverse(listed, opts);
   const maxFailed = parseMaxFailed(opts.maxFailed, universe.length);
   const batchBars = opts.batchBars ?? 50_000;
   let pending: ImportItem[] = [];
@@ -121,7 +123,7 @@ export async function downloadMarket(store: MarketStore, provider: Provider, opt
         }
       }
       report.merge(symReport);
-      const meta = { code: sym.code, name: sym.name || stored?.name || '', market: sym.market || undefined, kind: sym.kind };
+      const meta = { code: sym.code, name: sym.name || raw.name || stored?.name || '', market: sym.market || undefined, kind: sym.kind };
       if (bars.dates.length > 0 || !stored || replace) {
         pending.push({ meta, bars, adj, provider: provider.name, synthetic: provider.synthetic, adjust: provider.adjust, replace });
         pendingBars += bars.dates.length;

@@ -25,6 +25,8 @@ export interface RawBars {
   /** Source line of each row (1-based) for messages, and the source name (a file path, a URL). */
   lines?: ArrayLike<number>;
   source?: string;
+  /** The instrument's name when the provider's bar answer carries it. */
+  name?: string;
 }
 
 export type SkipReason = 'suspended' | 'bad_row' | 'ohlc' | 'duplicate' | 'out_of_range';

@@ -32,6 +32,7 @@ interface DownloadFlags {
   end?: number;
   maxFailed?: string;
   seed?: number;
+  demoSymbols?: number;
   adjust?: string;
   full?: boolean;
   json?: boolean;
@@ -50,7 +51,8 @@ export function register(program: Command): void {
     .option('--start <date>', 'first date YYYY-MM-DD', parseDateOption('--start'))
     .option('--end <date>', 'last date YYYY-MM-DD', parseDateOption('--end'))
     .option('--max-failed <n|p%>', 'failed symbols allowed before exit 1 (default 1% of the universe)')
-    .option('--seed <n>', 'demo: the seed of the synthetic market', intOption('--seed'))
+    .option('--seed <n>', 'demo: the seed of the synthetic market (default 42)', intOption('--seed'))
+    .option('--demo-symbols <n>', 'demo: symbols in the synthetic market, 4 of them indices (default 300)', intOption('--demo-symbols'))
     .option('--adjust <mode>', 'eastmoney: qfq (front-adjusted, default) or none')
     .option('--full', 'ignore stored bars and fetch the whole range again')
     .option('--json', 'print the summary as JSON')
@@ -66,6 +68,10 @@ export function register(program: Command): void {
         const provider = await createProvider(flags.provider, {
           source: flags.source,
           seed: flags.seed,
+          demoSymbols: flags.demoSymbols,
+          // demo: --start/--end also set the span of the generated market (default 2023-01-03 .. 2025-12-31)
+          demoStart: flags.start,
+          demoEnd: flags.end,
           adjust: flags.adjust as 'qfq' | 'none' | undefined,
           tickers: symbols,
         });

@@ -45,6 +45,7 @@ export class EastmoneyProvider implements Provider {
   readonly name = 'eastmoney';
   readonly synthetic = false;
   readonly incremental = true;
+  readonly lazyUniverse = true;
   readonly adjust: string;
   readonly concurrency: number;
   private readonly histBase: string;
@@ -118,7 +119,7 @@ export class EastmoneyProvider implements Provider {
       volume[i] = num(f[5]) * 100; // lots of 100 shares
       lineNo[i] = i + 1;
     }
-    return { code: sym.code, dates, open, high, low, close, volume, lines: lineNo, source: `eastmoney ${secid} kline` };
+    return { code: sym.code, dates, open, high, low, close, volume, lines: lineNo, source: `eastmoney ${secid} kline`, name: res.data.name || undefined };
   }
 
   async quotes(codes: string[]): Promise<Quote[]> {

@@ -9,6 +9,8 @@ export interface ProviderOptions {
   /** demo: the seed, symbol count, first day. */
   seed?: number;
   demoSymbols?: number;
+  demoStart?: number;
+  demoEnd?: number;
   /** eastmoney: 'qfq' (front-adjusted, default) or 'none'. */
   adjust?: 'qfq' | 'none';
   /** eastmoney / yahoo: base URL override (else QUANTFLOW_EASTMONEY_URL / QUANTFLOW_YAHOO_URL). */
@@ -35,7 +37,7 @@ export async function createProvider(name: string, opts: ProviderOptions = {}): 
     }
     case 'demo': {
       const { DemoProvider } = await import('./demo.js');
-      return new DemoProvider({ seed: opts.seed, symbols: opts.demoSymbols });
+      return new DemoProvider({ seed: opts.seed, symbols: opts.demoSymbols, start: opts.demoStart, end: opts.demoEnd });
     }
     case 'eastmoney': {
       const { EastmoneyProvider } = await import('./eastmoney.js');

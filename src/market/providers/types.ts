@@ -48,6 +48,11 @@ export interface Provider {
   /** How many symbols to fetch at once. */
   readonly concurrency: number;
   universe(): Promise<UniverseEntry[]>;
+  /**
+   * True when listing the universe is expensive (a network call) and fetching named symbols needs
+   * no list: with --symbols the download then skips `universe()` and takes names from the bars.
+   */
+  readonly lazyUniverse?: boolean;
   /** Raw rows for one symbol; throws (a one-line message) when the symbol cannot be read at all. */
   fetchBars(sym: UniverseEntry, range: FetchRange, report: SkipReport): Promise<RawBars>;
   /** Live (or, for demo, synthetic) quotes for canonical codes. */

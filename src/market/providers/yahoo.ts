@@ -46,6 +46,7 @@ export class YahooProvider implements Provider {
   readonly name = 'yahoo';
   readonly synthetic = false;
   readonly incremental = true;
+  readonly lazyUniverse = true;
   readonly adjust = 'none';
   readonly concurrency: number;
   private readonly base: string;
@@ -111,6 +112,7 @@ export class YahooProvider implements Provider {
       adj: new Float64Array(n),
       lines: Int32Array.from({ length: n }, (_, i) => i + 1),
       source: `yahoo ${toYahooSymbol(sym.code)} chart`,
+      name: r.meta?.longName ?? r.meta?.shortName,
     };
     const isIdx = sym.code.startsWith('^');
     for (let i = 0; i < n; i++) {
