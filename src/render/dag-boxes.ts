@@ -16,7 +16,11 @@ export interface BoxLayoutOptions {
   spinnerFrame?: number;
   offsetX?: number;
   boxWidth?: number;
+  /** As in renderDag: the layering is cached while this object stays the same. */
+  layoutKey?: object;
 }
+
+const layerCache = new WeakMap<object, ReturnType<typeof layerNodes>>();
 
 interface Slot {
   id: string; // node id, or `~dummy` ids
@@ -85,7 +89,12 @@ interface Cell {
 export function renderDagBoxes(nodes: DagNode[], opts: BoxLayoutOptions): { lines: string[]; fits: boolean; totalWidth: number } {
   const theme = opts.theme ?? plainTheme;
   const byId = new Map(nodes.map((n) => [n.id, n]));
-  const { layers, edges } = layerNodes(nodes);
+  let layered = opts.layoutKey ? layerCache.get(opts.layoutKey) : undefined;
+  if (!layered) {
+    layered = layerNodes(nodes);
+    if (opts.layoutKey) layerCache.set(opts.layoutKey, layered);
+  }
+  const { layers, edges } = layered;
   const longest = Math.max(4, ...nodes.map((n) => visibleWidth(n.label)));
   const bw = Math.min(opts.boxWidth ?? 22, longest + 6);
   const gap = 6;

@@ -17,7 +17,14 @@ export interface DagRenderOptions {
   selected?: string;
   spinnerFrame?: number;
   maxLanes?: number;
+  /**
+   * An object that stays the same while the graph's shape does (e.g. the task list): the lane
+   * layout is then computed once and reused for every status update.
+   */
+  layoutKey?: object;
 }
+
+const layoutCache = new WeakMap<object, ReturnType<typeof layoutLanes>>();
 
 export interface DagRender {
   lines: string[];
@@ -108,7 +115,14 @@ export function renderDag(nodes: DagNode[], opts: DagRenderOptions): DagRender {
   const theme = opts.theme ?? plainTheme;
   const width = Math.max(30, Math.floor(opts.width));
   const maxLanes = opts.maxLanes ?? 6;
-  const { order, rows, after } = layoutLanes(nodes);
+  let layout = opts.layoutKey ? layoutCache.get(opts.layoutKey) : undefined;
+  if (!layout) {
+    layout = layoutLanes(nodes);
+    if (opts.layoutKey) layoutCache.set(opts.layoutKey, layout);
+  }
+  const { rows, after } = layout;
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const order = layout.order.map((n) => byId.get(n.id) ?? n);
   const lanesUsed = Math.max(1, ...rows.map((r) => Math.ceil(r.masks.length / 2)));
   const shownLanes = Math.min(lanesUsed, maxLanes);
   const gutterW = shownLanes * 2 + (lanesUsed > maxLanes ? 3 : 0);

@@ -56,7 +56,7 @@ export function App({ engine, theme, initial, now = Date.now, onController }: Ap
   const running = state.activeRuns.length > 0;
   useEffect(() => {
     if (!running) return;
-    const t = setInterval(() => dispatch({ type: 'tick' }), 120);
+    const t = setInterval(() => dispatch({ type: 'tick' }), 250);
     return () => clearInterval(t);
   }, [running]);
 
@@ -67,14 +67,14 @@ export function App({ engine, theme, initial, now = Date.now, onController }: Ap
   const m = state.market;
   const selCode = state.screen === 'market' ? filteredSymbols(m)[m.sel]?.code : undefined;
   const chart = useMemo((): ChartData | undefined => {
-    if (!selCode) return undefined;
+    if (!selCode || m.loading) return undefined;
     const info = m.symbols.find((x) => x.code === selCode);
     try {
       return { code: selCode, name: info?.name ?? '', bars: engine.bars(selCode), patterns: engine.patternsSync(selCode) };
     } catch {
       return undefined;
     }
-  }, [selCode, engine, m.symbols]);
+  }, [selCode, engine, m.symbols, m.loading]);
 
   const t = now();
   const slice =

@@ -24,7 +24,7 @@ export class Controller {
   private readonly coalescer: Coalescer;
   private occurrences = new Map<string, Occurrence[]>();
   private patternsStarted = false;
-  private marketStarted = false;
+  private marketStarted: Promise<void> | undefined;
   private quitting = false;
   private state: State;
   private listeners = new Set<() => void>();
@@ -253,7 +253,7 @@ export class Controller {
       case Command.Refresh:
         if (s.screen === 'workflows') this.refreshWorkflows();
         else if (s.screen === 'runs') this.refreshRuns();
-        else if (s.screen === 'market') this.loadSymbols();
+        else if (s.screen === 'market' && this.marketStarted) this.loadSymbols();
         return this.status('reloaded');
       case Command.Run:
         if (s.screen === 'workflows') {
@@ -351,7 +351,7 @@ export class Controller {
   goScreen(sc: Screen): void {
     this.d.dispatch({ type: 'screen', screen: sc });
     if (sc === 'runs') this.refreshRuns();
-    if (sc === 'market') this.ensureMarket();
+    if (sc === 'market') void this.ensureMarket();
     if (sc === 'patterns') void this.ensurePatterns();
   }
 
@@ -503,11 +503,16 @@ export class Controller {
 
   // ---- market and patterns ----
 
-  private ensureMarket(): void {
-    if (this.marketStarted) return;
-    this.marketStarted = true;
+  private ensureMarket(): Promise<void> {
+    if (!this.marketStarted) this.marketStarted = this.startMarket();
+    return this.marketStarted;
+  }
+
+  private async startMarket(): Promise<void> {
+    this.d.dispatch({ type: 'market', patch: { loading: 'loading the market…' } });
+    await this.d.engine.loadMarket();
     this.loadSymbols();
-    if (this.s.market.symbols.length === 0) void this.importDemo();
+    if (this.s.market.symbols.length === 0) await this.importDemo();
   }
 
   private loadSymbols(): void {
@@ -535,6 +540,7 @@ export class Controller {
 
   async openSymbol(code: string, date?: number): Promise<void> {
     this.goScreen('market');
+    await this.ensureMarket();
     const s = this.s;
     const list = filteredSymbols({ ...s.market, filter: '' });
     const i = list.findIndex((x) => x.code.toLowerCase() === code.toLowerCase());

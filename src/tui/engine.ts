@@ -10,9 +10,8 @@ import { loadWorkflowFile, formatDiagnostic } from '../workflow/dialect/load.js'
 import type { WorkflowBundle } from '../workflow/model.js';
 import { RunStore } from '../workflow/store.js';
 import type { RunHandle } from '../workflow/runner/index.js';
-import { MarketStore } from '../market/store.js';
+import type { MarketStore } from '../market/store.js';
 import type { Bars } from '../market/bars.js';
-import { computeAllPatterns } from '../analysis/candles/index.js';
 import type { DagTask, Occurrence, PatternItem, RunItem, SymbolItem, TaskLive, WorkflowEntry } from './types.js';
 import type { EngineEvent } from './engine-events.js';
 
@@ -66,8 +65,18 @@ export class Engine {
     return (this.runStore ??= new RunStore(sharedDb(this.dbPath)));
   }
 
+  private marketMods?: { MarketStore: typeof import('../market/store.js').MarketStore; computeAllPatterns: typeof import('../analysis/candles/index.js').computeAllPatterns };
+
+  /** Loads the market and pattern modules (kept out of the TUI's start-up path). */
+  async loadMarket(): Promise<void> {
+    if (this.marketMods) return;
+    const [m, c] = await Promise.all([import('../market/store.js'), import('../analysis/candles/index.js')]);
+    this.marketMods = { MarketStore: m.MarketStore, computeAllPatterns: c.computeAllPatterns };
+  }
+
   get marketStore(): MarketStore {
-    return (this.market ??= new MarketStore(sharedDb(this.dbPath)));
+    if (!this.marketMods) throw new Error('the market modules are not loaded yet');
+    return (this.market ??= new this.marketMods.MarketStore(sharedDb(this.dbPath)));
   }
 
   display(file: string): string {
@@ -259,7 +268,7 @@ export class Engine {
   patternsSync(code: string): Record<string, Int32Array> {
     let p = this.patternCache.get(code);
     if (!p) {
-      p = computeAllPatterns(this.bars(code));
+      p = this.marketMods!.computeAllPatterns(this.bars(code));
       this.patternCache.set(code, p);
       if (this.patternCache.size > 20) this.patternCache.delete(this.patternCache.keys().next().value!);
     }
@@ -271,7 +280,9 @@ export class Engine {
    * occurrence; yields between symbols so the UI stays responsive.
    */
   async scanPatterns(window: number, onProgress?: (done: number, total: number) => void): Promise<{ items: PatternItem[]; occurrences: Map<string, Occurrence[]> }> {
+    await this.loadMarket();
     const catalog = await this.patternCatalog();
+    const { computeAllPatterns } = this.marketMods!;
     const { sliceBars } = await import('../market/bars.js');
     const symbols = this.marketStore.listSymbols();
     const occ = new Map<string, Occurrence[]>(Object.keys(catalog).map((n) => [n, []]));

@@ -169,7 +169,11 @@ export function resolveKey(screen: Screen, name: string): Command | undefined {
 }
 
 /** The bindings that apply on a screen (screen-specific first), for the help bar and overlay. */
+const forScreen = new Map<Screen, Binding[]>();
+
 export function bindingsFor(screen: Screen): Binding[] {
+  const hit = forScreen.get(screen);
+  if (hit) return hit;
   const seen = new Set<string>();
   const out: Binding[] = [];
   for (const b of BINDINGS) {
@@ -179,6 +183,7 @@ export function bindingsFor(screen: Screen): Binding[] {
     keys.forEach((k) => seen.add(k));
     out.push({ ...b, keys });
   }
+  forScreen.set(screen, out);
   return out;
 }
 

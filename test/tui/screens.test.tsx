@@ -4,10 +4,10 @@ import { renderTui, KEY, delay, type Rendered } from './harness.js';
 import { expectGolden } from './golden.js';
 import { Engine } from '../../src/tui/engine.js';
 import { makeTheme } from '../../src/render/theme.js';
-import { tempDir } from '../support/fs.js';
+import { tempDir, csi300Dir } from '../support/fs.js';
 import { openDb } from '../../src/core/db.js';
 import { MarketStore } from '../../src/market/store.js';
-import { DemoProvider } from '../../src/market/providers/demo.js';
+import { CsvProvider } from '../../src/market/providers/csv.js';
 import { downloadMarket } from '../../src/market/download.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
@@ -23,7 +23,8 @@ beforeAll(async () => {
   tmp = tempDir('qf-tui-');
   dbPath = join(tmp.dir, 'q.db');
   const db = openDb(dbPath);
-  await downloadMarket(new MarketStore(db), new DemoProvider({ symbols: 12 }), {});
+  // Real CSI 300 bars (read in place), so the market goldens do not move with the demo generator.
+  await downloadMarket(new MarketStore(db), new CsvProvider(csi300Dir), { symbols: ['sh.000300', 'sh.600000', 'sh.600036', 'sz.000001', 'sz.000002'] });
   db.close();
 }, 120_000);
 
@@ -66,12 +67,13 @@ describe.each([
     r.unmount();
   });
 
-  it('Market: symbol list and candlestick chart of synthetic data, labelled', async () => {
+  it('Market: symbol list and candlestick chart with pattern markers', async () => {
     const r = await open({ columns, rows });
     await r.press('5');
     const f = await r.waitFor((x) => x.includes('patterns:') && x.includes('└'));
-    expect(f).toContain('synthetic');
+    expect(f).toContain('sh.600000');
     expect(f).toMatch(/[║┃]/);
+    expect(f).toMatch(/[▲▼◆]/);
     expectGolden(`market_${columns}x${rows}`, f);
     r.unmount();
   });
@@ -127,6 +129,23 @@ describe('live workflow from the DAG screen', () => {
     expect(slow.state).toBe('KILL');
     expect(e.liveOf(slow.id).wait!.state).toBe('KILL');
   });
+});
+
+describe('first start with an empty market store', () => {
+  it('imports the offline demo market automatically, labelled synthetic', async () => {
+    const t = tempDir('qf-tui-empty-');
+    try {
+      const e = new Engine({ dbPath: join(t.dir, 'q.db'), workflowDirs: [join(fixtures, 'workflows')], cwd: fixtures });
+      const r = await renderTui({ engine: e, theme, now: NOW }, { columns: 120, rows: 40 });
+      await r.waitFor((f) => f.includes('small'));
+      await r.press('5');
+      const f = await r.waitFor((x) => x.includes('SYNTHETIC demo') && x.includes('└'), 90_000);
+      expect(f).toMatch(/DEMO .*synthetic/);
+      r.unmount();
+    } finally {
+      t.cleanup();
+    }
+  }, 180_000);
 });
 
 describe('terminal size', () => {

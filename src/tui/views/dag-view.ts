@@ -56,11 +56,12 @@ export function dagView(s: State, ctx: ViewCtx, nodes: DagNode[] = dagNodes(s, c
   const selId = d.tasks[d.sel]?.id;
   let body: string[];
   if (d.layout === 'boxes') {
-    const r = renderDagBoxes(nodes, { width, theme, selected: selId, spinnerFrame: s.spinner, offsetX: d.offsetX });
+    const r = renderDagBoxes(nodes, { width, theme, selected: selId, spinnerFrame: s.spinner, offsetX: d.offsetX, layoutKey: d.tasks });
     body = r.lines.slice(0, h);
+    while (body.length < h) body.push('');
     if (!r.fits) body[h - 1] = theme.paint('dim', `(wider than the screen: ←/→ pan; v: graph layout)`);
   } else {
-    const r = renderDag(nodes, { width, theme, selected: selId, spinnerFrame: s.spinner });
+    const r = renderDag(nodes, { width, theme, selected: selId, spinnerFrame: s.spinner, layoutKey: d.tasks });
     let lineTop = r.rowOf.get(d.tasks[d.top]?.id ?? '') ?? 0;
     const selLine = selId ? (r.rowOf.get(selId) ?? 0) : 0;
     if (selLine >= lineTop + h) lineTop = selLine - h + 1;

@@ -15,13 +15,18 @@ export interface ChartData {
 }
 
 /** Patterns that fire on more than 10% of the bars (spinning tops, short lines...) would mark nearly every candle: leave them out. */
+const notableCache = new WeakMap<object, Record<string, ArrayLike<number>>>();
+
 export function notable(patterns: Record<string, ArrayLike<number>>): Record<string, ArrayLike<number>> {
+  const hit = notableCache.get(patterns);
+  if (hit) return hit;
   const out: Record<string, ArrayLike<number>> = {};
   for (const [name, v] of Object.entries(patterns)) {
     let n = 0;
     for (let i = 0; i < v.length; i++) if (v[i] !== 0) n++;
     if (n <= v.length * 0.1) out[name] = v;
   }
+  notableCache.set(patterns, out);
   return out;
 }
 
@@ -68,7 +73,7 @@ export function marketView(s: State, ctx: ViewCtx, data: ChartData | undefined):
   const rows = list.map((x) => [x.code, x.name, Number.isFinite(x.close) ? x.close.toFixed(2) : '-', theme.paint(x.change >= 0 ? 'up' : 'down', `${x.change >= 0 ? '+' : ''}${x.change.toFixed(2)}%`)]);
   const cols = [{ title: 'code', width: 10 }, { title: 'name', flex: true }, { title: 'close', align: 'right' as const, width: 8 }, { title: 'chg', align: 'right' as const, width: 7 }];
   const lw = marketListWidth(width);
-  const head = `${m.filter ? `/${m.filter} ` : ''}sort: ${m.sort} (o) · ${scrollCue(m.top, listHeight(s, 'market'), list.length)}${m.synthetic ? theme.paint('warn', ' · SYNTHETIC demo market') : ''}`;
+  const head = `${m.synthetic ? theme.paint('warn', 'SYNTHETIC demo · ') : ''}${m.filter ? `/${m.filter} ` : ''}sort: ${m.sort} (o) · ${scrollCue(m.top, listHeight(s, 'market'), list.length)}`;
   if (lw > 0) {
     const left = frameLines([fit(head, lw), ...renderTable(cols, rows, { width: lw, theme, selected: m.sel, offset: m.top, limit: listHeight(s, 'market') })], lw, height);
     const right = chartLines(s, data, ctx, width - lw - 1, height).lines;

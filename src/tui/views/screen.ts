@@ -36,7 +36,8 @@ export function frameOf(s: State, theme: Theme, body: string[]): string[] {
   if (cols < MIN_COLS || rows < MIN_ROWS) return tooSmall(cols, rows);
   const width = cols;
   const b = compose(body, overlayLines(s, theme, width, bodyHeight(s)), width);
-  return [tabBar(s, theme, width), ...b, statusLine(s, theme, width), helpBar(s, theme, width)].map((l) => fit(l, width));
+  // Every part is already exactly `width` columns.
+  return [fit(tabBar(s, theme, width), width), ...b, statusLine(s, theme, width), helpBar(s, theme, width)];
 }
 
 export function renderScreen(s: State, theme: Theme, now: number, chart?: ChartData): string[] {
