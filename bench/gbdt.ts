@@ -7,11 +7,12 @@
  *
  *   npm run bench -- gbdt [--sizes 30000,100000] [--rounds 500] [--qf-seeds 3] [--xgb-seeds 5]
  *
- * Prints, per size: fastest training time of each (wall and CPU), the ratio, and the test AUC
+ * Prints, per size: fastest training time of each (wall and process CPU time, both single-threaded), the
+ * ratios, and the test AUC
  * averaged over the seeds (quantflow 3, XGBoost 5) with the difference.
  */
 import { readFileSync, readdirSync, rmSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Bars } from '../src/market/bars.js';
 import { computeMa } from '../src/analysis/features/ma.js';
@@ -176,6 +177,7 @@ try {
     x.wall.forEach((w, i) => console.log(`  xgboost   seed ${i + 1}: ${w.toFixed(2)} s (cpu ${x.cpu[i]!.toFixed(2)} s), test AUC ${x.auc[i]!.toFixed(4)}`));
     const xBest = Math.min(...x.wall);
     const xBestCpu = Math.min(...x.cpu);
+    console.log(`  load average now ${loadavg().map((v) => v.toFixed(1)).join(' ')} (on a shared machine the CPU-time ratio is the fair one)`);
     console.log(`  time  (fastest): quantflow ${qBest.toFixed(2)} s, xgboost ${xBest.toFixed(2)} s, ratio ${(qBest / xBest).toFixed(2)}x (target <= 1.5x); cpu ratio ${(qBestCpu / xBestCpu).toFixed(2)}x`);
     const d = mean(qAuc) - mean(x.auc);
     console.log(`  AUC   (mean): quantflow ${mean(qAuc).toFixed(4)} (${qfSeeds} seeds), xgboost ${mean(x.auc).toFixed(4)} (${xgbSeeds} seeds), difference ${d >= 0 ? '+' : ''}${d.toFixed(4)} (target >= -0.005)`);
