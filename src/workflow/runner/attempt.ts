@@ -98,6 +98,15 @@ export async function runAttempt(req: AttemptRequest): Promise<AttemptOutcome> {
       finish('KILL', { message: 'stopped before it started' }, {});
       return { state: 'KILL', varPool: {} };
     }
+    if (!(await exec.acquireSlot(def))) {
+      finish('NOT_RUN', { message: 'the run ended before a slot was free' }, {});
+      return { state: 'NOT_RUN', varPool: {} };
+    }
+    let released = false;
+    const release = () => {
+      if (!released) exec.releaseSlot(def);
+      released = true;
+    };
 
     // Built on first use (a NOOP never needs it).
     let paramsCache: Record<string, string> | undefined;
@@ -196,6 +205,7 @@ export async function runAttempt(req: AttemptRequest): Promise<AttemptOutcome> {
     } catch (e) {
       result = { state: 'FAILURE', message: (e as Error).message };
     } finally {
+      release();
       if (timer) clearTimeout(timer);
       req.signal.removeEventListener('abort', forward);
     }

@@ -60,7 +60,7 @@ interface Node {
   deps: string[];
   downstream: string[];
   waiting: number;
-  status: 'waiting' | 'queued' | 'active' | 'done';
+  status: 'waiting' | 'active' | 'done';
   state?: TaskState;
   branchSkipped?: boolean;
   varPool: Record<string, string>;
@@ -71,7 +71,8 @@ interface Node {
 export class RunExecution {
   readonly opts: ExecutionOptions;
   private nodes = new Map<string, Node>();
-  private queue: Node[] = [];
+  /** Attempts waiting for a parallel slot, highest task_priority first. */
+  private waiters: { def: TaskDef; grant: (ok: boolean) => void }[] = [];
   private running = 0;
   private remaining = 0;
   private skipBranch = new Set<string>();
@@ -143,9 +144,8 @@ export class RunExecution {
   private abortAll(reason: 'stop' | 'end'): void {
     for (const n of this.nodes.values()) if (n.controller && !n.controller.signal.aborted) n.controller.abort(reason);
     for (const c of this.children) c.stop();
-    // Tasks waiting for a slot never start.
-    const queued = this.queue.splice(0);
-    for (const n of queued) this.finishWithoutRunning(n, 'NOT_RUN', reason === 'stop' ? 'the run was stopped' : 'the run ended (failure strategy END)');
+    // Attempts waiting for a slot never start (NOT_RUN).
+    for (const w of this.waiters.splice(0)) w.grant(false);
   }
 
   private becomeReady(n: Node): void {
@@ -159,38 +159,44 @@ export class RunExecution {
     }
     if (deps.length > 0 && deps.every((d) => d.branchSkipped)) return this.finishWithoutRunning(n, 'SKIPPED', 'only fed by branches not taken', true);
     if (def.flag === 'NO') return this.finishWithoutRunning(n, 'SKIPPED', 'flag NO');
-    const exec = executorFor(def.type);
-    if (exec.inline || this.opts.dryRun) {
-      this.launch(n);
-    } else {
-      n.status = 'queued';
-      // Higher task_priority first; equal priorities in the order they became ready.
+    this.launch(n);
+  }
+
+  /**
+   * A parallel slot for one attempt of a process task (a delay or a retry interval holds none).
+   * Resolves false when the run stops first. Slots are granted after the current turn, so the
+   * tasks that became ready together are served by task_priority.
+   */
+  acquireSlot(def: TaskDef): Promise<boolean> {
+    if (executorFor(def.type).inline || this.opts.dryRun) return Promise.resolve(true);
+    if (this.stopping) return Promise.resolve(false);
+    return new Promise((grant) => {
       const rank = PRIORITY_RANK[def.priority] ?? 2;
-      let at = this.queue.length;
-      while (at > 0 && (PRIORITY_RANK[this.queue[at - 1]!.def.priority] ?? 2) > rank) at--;
-      this.queue.splice(at, 0, n);
+      let at = this.waiters.length;
+      while (at > 0 && (PRIORITY_RANK[this.waiters[at - 1]!.def.priority] ?? 2) > rank) at--;
+      this.waiters.splice(at, 0, { def, grant });
       this.scheduleDrain();
-    }
+    });
+  }
+
+  releaseSlot(def: TaskDef): void {
+    if (executorFor(def.type).inline || this.opts.dryRun) return;
+    this.running--;
+    this.scheduleDrain();
   }
 
   private drainScheduled = false;
 
-  /** Drains once everything that became ready in this turn is queued (so priorities apply). */
   private scheduleDrain(): void {
     if (this.drainScheduled) return;
     this.drainScheduled = true;
     queueMicrotask(() => {
       this.drainScheduled = false;
-      this.drain();
+      while (this.running < this.opts.parallel && this.waiters.length > 0) {
+        this.running++;
+        this.waiters.shift()!.grant(true);
+      }
     });
-  }
-
-  private drain(): void {
-    while (this.running < this.opts.parallel && this.queue.length > 0) {
-      const n = this.queue.shift()!;
-      this.running++;
-      this.launch(n, true);
-    }
   }
 
   private firstAttempt(name: string): number {
@@ -213,7 +219,7 @@ export class RunExecution {
     this.settle(n, state, pool, now);
   }
 
-  private launch(n: Node, slot = false): void {
+  private launch(n: Node): void {
     n.status = 'active';
     n.controller = new AbortController();
     const prior = this.opts.prior.get(n.def.name);
@@ -232,10 +238,8 @@ export class RunExecution {
     });
     run
       .then((r) => {
-        if (slot) this.running--;
         if (r.skip) for (const s of r.skip) this.skipBranch.add(s);
         this.settle(n, r.state, r.varPool, Date.now());
-        if (slot) this.drain();
         if (FAILED.has(r.state) && this.opts.failureStrategy === 'END' && !this.stopping && !this.handledByCondition(n)) {
           this.stopping = 'end';
           this.abortAll('end');
@@ -243,10 +247,8 @@ export class RunExecution {
       })
       .catch((e: unknown) => {
         // A bug in an executor must not hang the run.
-        if (slot) this.running--;
         process.stderr.write(`quantflow: internal error in task ${n.def.name}: ${(e as Error).stack ?? String(e)}\n`);
         this.settle(n, 'FAILURE', {}, Date.now());
-        if (slot) this.drain();
       });
   }
 

@@ -116,3 +116,15 @@ describe('task_priority', () => {
     expect(readFileSync(join(dir, 'order'), 'utf8').trim().split('\n')).toEqual(['highest', 'medium', 'low']);
   });
 });
+
+describe('slots', () => {
+  it('a task in its delay holds no parallel slot', async () => {
+    const { dir, db } = box();
+    const tasks = [shell('delayed', 'echo delayed >> order', { delayTime: 0.008 }), shell('quick', 'sleep 0.1; echo quick >> order')];
+    const t0 = Date.now();
+    const s = await startRun({ dbPath: db, bundle: bundle(workflow('slots', dir, tasks)), parallel: 1 }).done;
+    expect(s.state).toBe('SUCCESS');
+    expect(readFileSync(join(dir, 'order'), 'utf8').trim().split('\n')).toEqual(['quick', 'delayed']);
+    expect(Date.now() - t0).toBeLessThan(0.008 * 60_000 + 1500);
+  });
+});
