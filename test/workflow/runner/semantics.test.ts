@@ -60,6 +60,17 @@ describe('timeouts', () => {
     expect(existsSync(join(dir, 'orphan.txt'))).toBe(false);
   });
 
+  it('WARNFAILED warns and fails', async () => {
+    const { dir, db } = box();
+    const wf = workflow('warnfailed', dir, [shell('slow', 'sleep 20', { timeout: 0.004, timeoutNotifyStrategy: 'WARNFAILED' })]);
+    const h = startRun({ dbPath: db, bundle: bundle(wf), killGraceMs: 200 });
+    const warnings: string[] = [];
+    h.events.on('log', (e) => e.warning && warnings.push(e.line));
+    const s = await h.done;
+    expect(s.tasks[0]).toMatchObject({ state: 'FAILURE', attempts: 1 });
+    expect(warnings).toEqual(['WARN: slow exceeded its timeout of 0.004 min']);
+  });
+
   it('WARN only warns; the task runs to completion', async () => {
     const { dir, db } = box();
     const wf = workflow('warn', dir, [shell('slowish', 'sleep 0.6; echo done', { timeout: 0.005, timeoutNotifyStrategy: 'WARN' })]);
