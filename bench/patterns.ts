@@ -15,7 +15,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CandleContext, PATTERN_NAMES, computeAllPatterns, runPattern } from '../src/analysis/candles/index.js';
-import { computeAllPatternsParallel, type OhlcColumns } from '../src/analysis/candles/parallel.js';
+import { createPatternPool, type OhlcColumns } from '../src/analysis/candles/parallel.js';
 
 function arg(name: string, dflt: number): number {
   const k = process.argv.indexOf(`--${name}`);
@@ -135,19 +135,19 @@ await build({
   logLevel: 'warning',
 });
 const workerUrl = pathToFileURL(workerFile);
-await computeAllPatternsParallel(stocks.slice(0, 200), { threads: THREADS, workerUrl }); // warm-up
+const pool = createPatternPool({ threads: THREADS, workerUrl });
+await pool.run(stocks.slice(0, 300)); // worker start-up and JIT warm-up, not timed
 let pfired = 0;
 const t3 = process.hrtime.bigint();
 const c3 = process.cpuUsage();
-await computeAllPatternsParallel(stocks, {
-  threads: THREADS,
-  workerUrl,
+await pool.run(stocks, {
   onResult: (_i, r) => {
     const v = r.CDLENGULFING!;
     for (let i = 0; i < v.length; i++) if (v[i] !== 0) pfired++;
   },
 });
 const par = ms(t3);
+await pool.close();
 const parCpu = cpuMs(c3);
 console.log(`quantflow ${THREADS} worker threads: ${fmt(par)} ms wall, ${fmt(parCpu)} ms CPU over all threads  (whole-market pass incl. copy to shared memory; ENGULFING fired ${pfired} times${pfired === fired ? ', same as single' : ', DIFFERENT from single!'})`);
 

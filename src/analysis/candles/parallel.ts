@@ -35,77 +35,126 @@ function defaultWorkerUrl(): URL {
   return url;
 }
 
-/** Like `stocks.map(computeAllPatterns)`, on `threads` worker threads. */
+export interface PatternPool {
+  readonly threads: number;
+  /** Like `stocks.map(computeAllPatterns)`, on the pool's threads (one run at a time). */
+  run(stocks: readonly OhlcColumns[], opts?: Pick<ParallelOptions, 'chunk' | 'onResult'>): Promise<Record<string, Int32Array>[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * A pool of pattern workers kept alive across runs, so repeated whole-market passes do not pay for
+ * worker start-up and JIT warm-up each time.
+ */
+export function createPatternPool(opts: Pick<ParallelOptions, 'threads' | 'workerUrl'> = {}): PatternPool {
+  const threads = Math.max(1, opts.threads ?? availableParallelism());
+  const url = opts.workerUrl ?? defaultWorkerUrl();
+  const workers = Array.from({ length: threads }, () => new Worker(url));
+  for (const w of workers) w.unref();
+  let busy = false;
+  const P = PATTERN_NAMES.length;
+
+  async function run(
+    stocks: readonly OhlcColumns[],
+    ropts: Pick<ParallelOptions, 'chunk' | 'onResult'> = {},
+  ): Promise<Record<string, Int32Array>[]> {
+    if (busy) throw new Error('pattern pool is already running');
+    busy = true;
+    for (const w of workers) w.ref(); // keep the process alive while results are due
+    const keep = !ropts.onResult;
+    const results: Record<string, Int32Array>[] = keep ? new Array(stocks.length) : [];
+    const offsets = new Int32Array(stocks.length + 1);
+    for (let s = 0; s < stocks.length; s++) offsets[s + 1] = offsets[s]! + stocks[s]!.open.length;
+    const total = offsets[stocks.length]!;
+    const shared = (): Float64Array => new Float64Array(new SharedArrayBuffer(Math.max(1, total) * 8));
+    const cols = { open: shared(), high: shared(), low: shared(), close: shared() };
+    for (let s = 0; s < stocks.length; s++) {
+      const st = stocks[s]!;
+      const at = offsets[s]!;
+      cols.open.set(st.open, at);
+      cols.high.set(st.high, at);
+      cols.low.set(st.low, at);
+      cols.close.set(st.close, at);
+    }
+    const chunk = Math.max(1, ropts.chunk ?? 64);
+    let next = 0;
+    const cleanups: (() => void)[] = [];
+    try {
+      if (stocks.length === 0) return results;
+      await new Promise<void>((resolve, reject) => {
+        let pending = Math.ceil(stocks.length / chunk);
+        const feed = (w: Worker): void => {
+          if (next >= stocks.length) return;
+          const from = next;
+          next = Math.min(stocks.length, next + chunk);
+          w.postMessage({ type: 'chunk', from, to: next });
+        };
+        for (const w of workers) {
+          const onMessage = (msg: { from: number; to: number; buf: Int32Array }): void => {
+            let pos = 0;
+            for (let s = msg.from; s < msg.to; s++) {
+              const n = offsets[s + 1]! - offsets[s]!;
+              const r: Record<string, Int32Array> = {};
+              for (let k = 0; k < P; k++) {
+                r[PATTERN_NAMES[k]!] = msg.buf.subarray(pos, pos + n);
+                pos += n;
+              }
+              if (keep) results[s] = r;
+              else ropts.onResult!(s, r);
+            }
+            if (--pending === 0) resolve();
+            else feed(w);
+          };
+          const onExit = (code: number): void => reject(new Error(`pattern worker exited with code ${code}`));
+          w.on('message', onMessage);
+          w.on('error', reject);
+          w.on('exit', onExit);
+          cleanups.push(() => {
+            w.off('message', onMessage);
+            w.off('error', reject);
+            w.off('exit', onExit);
+          });
+          w.postMessage({ type: 'init', ...cols, offsets });
+          feed(w);
+          feed(w); // two chunks in flight per worker keeps it busy while results travel
+        }
+      });
+      return results;
+    } finally {
+      for (const c of cleanups) c();
+      for (const w of workers) w.unref(); // an idle pool does not keep the process alive
+      busy = false;
+    }
+  }
+
+  return {
+    threads,
+    run,
+    close: async () => {
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  };
+}
+
+/** Like `stocks.map(computeAllPatterns)`, on `threads` worker threads (a pool for this one call). */
 export async function computeAllPatternsParallel(
   stocks: readonly OhlcColumns[],
   opts: ParallelOptions = {},
 ): Promise<Record<string, Int32Array>[]> {
-  const keep = !opts.onResult;
-  const results: Record<string, Int32Array>[] = keep ? new Array(stocks.length) : [];
-  const emit = (i: number, r: Record<string, Int32Array>): void => {
-    if (keep) results[i] = r;
-    else opts.onResult!(i, r);
-  };
   const threads = Math.max(1, Math.min(opts.threads ?? availableParallelism(), stocks.length));
   if (threads === 1) {
-    stocks.forEach((s, i) => emit(i, computeAllPatterns(s)));
+    const results: Record<string, Int32Array>[] = [];
+    stocks.forEach((s, i) => {
+      const r = computeAllPatterns(s);
+      if (opts.onResult) opts.onResult(i, r);
+      else results[i] = r;
+    });
     return results;
   }
-  const offsets = new Int32Array(stocks.length + 1);
-  for (let s = 0; s < stocks.length; s++) offsets[s + 1] = offsets[s]! + stocks[s]!.open.length;
-  const total = offsets[stocks.length]!;
-  const shared = (): Float64Array => new Float64Array(new SharedArrayBuffer(total * 8));
-  const cols = { open: shared(), high: shared(), low: shared(), close: shared() };
-  for (let s = 0; s < stocks.length; s++) {
-    const st = stocks[s]!;
-    const at = offsets[s]!;
-    cols.open.set(st.open, at);
-    cols.high.set(st.high, at);
-    cols.low.set(st.low, at);
-    cols.close.set(st.close, at);
-  }
-  const chunk = Math.max(1, opts.chunk ?? 64);
-  const url = opts.workerUrl ?? defaultWorkerUrl();
-  const P = PATTERN_NAMES.length;
-  let next = 0;
-  const workers: Worker[] = [];
+  const pool = createPatternPool({ threads, workerUrl: opts.workerUrl });
   try {
-    await new Promise<void>((resolve, reject) => {
-      let pending = Math.ceil(stocks.length / chunk);
-      const feed = (w: Worker): void => {
-        if (next >= stocks.length) return;
-        const from = next;
-        next = Math.min(stocks.length, next + chunk);
-        w.postMessage({ type: 'chunk', from, to: next });
-      };
-      for (let t = 0; t < threads; t++) {
-        const w = new Worker(url);
-        workers.push(w);
-        w.on('error', reject);
-        w.on('exit', (code) => {
-          if (code !== 0 && pending > 0) reject(new Error(`pattern worker exited with code ${code}`));
-        });
-        w.on('message', (msg: { from: number; to: number; buf: Int32Array }) => {
-          let pos = 0;
-          for (let s = msg.from; s < msg.to; s++) {
-            const n = offsets[s + 1]! - offsets[s]!;
-            const r: Record<string, Int32Array> = {};
-            for (let k = 0; k < P; k++) {
-              r[PATTERN_NAMES[k]!] = msg.buf.subarray(pos, pos + n);
-              pos += n;
-            }
-            emit(s, r);
-          }
-          if (--pending === 0) resolve();
-          else feed(w);
-        });
-        w.postMessage({ type: 'init', ...cols, offsets });
-        feed(w);
-        feed(w); // two chunks in flight per worker keeps it busy while results travel
-      }
-    });
+    return await pool.run(stocks, opts);
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    await pool.close();
   }
-  return results;
 }

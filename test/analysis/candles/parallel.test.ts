@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { PATTERN_NAMES, computeAllPatterns } from '../../../src/analysis/candles/index.js';
-import { computeAllPatternsParallel } from '../../../src/analysis/candles/parallel.js';
+import { computeAllPatternsParallel, createPatternPool } from '../../../src/analysis/candles/parallel.js';
 import { repoRoot } from '../../support/fs.js';
 import { adversarialBars, tickWalk } from './bars-fixtures.js';
 
@@ -36,5 +36,21 @@ describe('computeAllPatternsParallel', () => {
     const kept = await computeAllPatternsParallel(stocks, { threads: 2, chunk: 5, workerUrl, onResult: (i, r) => { seen.push(i); expect(Object.keys(r).length).toBe(61); } });
     expect(kept).toEqual([]);
     expect(seen.sort((a, b) => a - b)).toEqual(stocks.map((_, i) => i));
+  });
+
+  it('a pool serves several runs with the same workers', async () => {
+    const pool = createPatternPool({ threads: 2, workerUrl });
+    try {
+      for (const len of [50, 300]) {
+        const stocks = Array.from({ length: 7 }, (_, k) => adversarialBars(600 + k + len, len));
+        const par = await pool.run(stocks, { chunk: 2 });
+        stocks.forEach((s, i) => {
+          const one = computeAllPatterns(s);
+          for (const name of PATTERN_NAMES) expect(Array.from(par[i]![name]!), `${name} ${i}`).toEqual(Array.from(one[name]!));
+        });
+      }
+    } finally {
+      await pool.close();
+    }
   });
 });
