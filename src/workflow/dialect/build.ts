@@ -365,11 +365,39 @@ function buildTask(ctx: BuildContext, t: unknown, path: Path, workerGroup: strin
       for (const g of spec.groups) for (const it of g.items) if (!def.deps.includes(it.task)) def.deps.push(it.task);
       break;
     }
+    case 'DEPENDENT': {
+      const groups = dependentGroups.parse(raw.groups);
+      groups.forEach((g, gi) =>
+        g.groups.forEach((it, ii) => {
+          if (it.dependent_date !== undefined && !DEPENDENT_DATES.has(it.dependent_date.replace(/_/g, '').toLowerCase())) {
+            err(ctx, `${label}: dependent_date "${it.dependent_date}" is not one of ${[...DEPENDENT_DATE_NAMES].join(', ')}`, [...path, 'groups', gi, 'groups', ii, 'dependent_date']);
+          }
+          if (it.workflow_name === undefined && it.process_definition_name === undefined) {
+            err(ctx, `${label}: a dependent item needs workflow_name (or process_definition_name)`, [...path, 'groups', gi, 'groups', ii]);
+          }
+        }),
+      );
+      break;
+    }
     default:
       break;
   }
+  const scriptKey = info.type === 'SHELL' ? 'command' : info.type === 'PYTHON' ? 'definition' : info.type === 'SQL' ? 'sql' : undefined;
+  const ext = info.type === 'SHELL' ? /\.(sh|zsh)$/ : info.type === 'PYTHON' ? /\.py$/ : /\.sql$/;
+  if (scriptKey && typeof raw[scriptKey] === 'string' && ext.test((raw[scriptKey] as string).trim())) {
+    // PyDS Task.get_content: such a value is taken as a resource file name and fails without a resource plugin.
+    warn(ctx, `${label}: ${scriptKey} ends like a file name; PyDolphinScheduler would try to read it as a resource and fail (use $FILE{"..."} or add a trailing command)`, [...path, scriptKey]);
+  }
   return def;
 }
+
+const DEPENDENT_DATE_NAMES = [
+  'currentHour', 'last1Hour', 'last2Hours', 'last3Hours', 'last24Hours', 'today', 'last1Days', 'last2Days', 'last3Days', 'last7Days', 'thisWeek',
+  'lastWeek', 'lastMonday', 'lastTuesday', 'lastWednesday', 'lastThursday', 'lastFriday', 'lastSaturday', 'lastSunday', 'thisMonth', 'lastMonth',
+  'lastMonthBegin', 'lastMonthEnd',
+];
+/** Raw values and PyDS constant names (`LAST_WEDNESDAY`), compared without `_` and case. */
+const DEPENDENT_DATES = new Set(DEPENDENT_DATE_NAMES.map((n) => n.toLowerCase()));
 
 /** After all tasks exist: Switch -> every branch task, Condition -> success/failed task (spec §1.5). */
 export function addImpliedEdges(wf: WorkflowDef): void {

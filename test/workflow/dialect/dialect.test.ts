@@ -192,3 +192,33 @@ describe('workflow keys', () => {
     ]);
   });
 });
+
+describe('PyDolphinScheduler gotchas', () => {
+  it('warns about a command that PyDS would take for a resource file name', () => {
+    const f = yamlFile('res.yaml', 'workflow: {name: res}\ntasks:\n  - {name: t, task_type: Shell, command: bash run.sh}\n');
+    expect(loadWorkflowFile(f, { cwd: tmp.dir }).diagnostics.map(formatDiagnostic)).toEqual([
+      'res.yaml:3:42: warning: task "t": command ends like a file name; PyDolphinScheduler would try to read it as a resource and fail (use $FILE{"..."} or add a trailing command)',
+    ]);
+  });
+
+  it('checks Dependent dates (raw values or PyDS constant names)', () => {
+    const f = yamlFile(
+      'dep.yaml',
+      [
+        'workflow: {name: dep}',
+        'tasks:',
+        '  - name: d',
+        '    task_type: Dependent',
+        '    groups:',
+        '      - groups:',
+        '          - {workflow_name: w, dependent_task_name: "0", dependent_date: LAST_WEDNESDAY}',
+        '          - {workflow_name: w, dependent_task_name: "0", dependent_date: last1Hour}',
+        '          - {workflow_name: w, dependent_task_name: "0", dependent_date: yesterday}',
+        '',
+      ].join('\n'),
+    );
+    const d = loadWorkflowFile(f, { cwd: tmp.dir }).diagnostics.map(formatDiagnostic);
+    expect(d).toHaveLength(1);
+    expect(d[0]).toMatch(/^dep\.yaml:9:74: task "d": dependent_date "yesterday" is not one of currentHour, /);
+  });
+});
