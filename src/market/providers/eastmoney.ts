@@ -50,6 +50,7 @@ export class EastmoneyProvider implements Provider {
   readonly concurrency: number;
   private readonly histBase: string;
   private readonly listBase: string;
+  private readonly quoteBase: string;
   private readonly http: HttpOptions;
 
   constructor(opts: ProviderOptions = {}) {
@@ -57,6 +58,7 @@ export class EastmoneyProvider implements Provider {
     const base = (opts.baseUrl ?? env.QUANTFLOW_EASTMONEY_URL ?? '').replace(/\/+$/, '');
     this.histBase = base || 'https://push2his.eastmoney.com';
     this.listBase = base || 'https://82.push2.eastmoney.com';
+    this.quoteBase = base || 'https://push2.eastmoney.com';
     this.adjust = opts.adjust ?? 'qfq';
     this.concurrency = opts.concurrency ?? 4;
     this.http = { label: 'eastmoney', timeoutMs: opts.timeoutMs ?? 10_000, retries: opts.retries ?? 3, baseDelayMs: opts.retryDelayMs, headers: { referer: 'https://quote.eastmoney.com/' } };
@@ -128,7 +130,7 @@ export class EastmoneyProvider implements Provider {
     for (let i = 0; i < list.length; i += 100) {
       const batch = list.slice(i, i + 100);
       const q = new URLSearchParams({ fltt: '2', invt: '2', fields: 'f2,f3,f4,f5,f12,f13,f14,f15,f16,f17,f18,f124', secids: batch.map(toEastmoneySecid).join(',') });
-      const res = await getJson<ListResponse>(`${this.listBase}/api/qt/ulist.np/get?${q}`, this.http);
+      const res = await getJson<ListResponse>(`${this.quoteBase}/api/qt/ulist.np/get?${q}`, this.http);
       if (!res || typeof res !== 'object' || !('data' in res)) throw new HttpError('eastmoney: the quote answer has no "data" field', undefined, false);
       for (const r of diffRows(res.data?.diff)) {
         const code = fromEastmoney(num(r.f13), String(r.f12 ?? ''));
