@@ -138,7 +138,7 @@ async function startupBench(dir: string): Promise<void> {
     tmux('kill-session', '-t', 'b');
     t0 = performance.now();
     tmux('new-session', '-d', '-s', 'b', '-x', '80', '-y', '24', `cd ${dir} && exec env -u CI node ${bin} --db ${join(dir, 'q.db')}`);
-    await waitFor((s) => s.includes('1 Workflows') && s.includes('bench50'), 20_000);
+    await waitFor((s) => s.includes('1 Flows') && s.includes('bench50'), 20_000);
     samples.push(performance.now() - t0);
     tmux('kill-session', '-t', 'b');
   }

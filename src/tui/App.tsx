@@ -78,7 +78,7 @@ export function App({ engine, theme, initial, now = Date.now, onController }: Ap
 
   const t = now();
   const slice =
-    state.screen === 'dag' ? state.dag : state.screen === 'log' ? state.log : state.screen === 'market' ? state.market : state.screen === 'runs' ? state.runs : state.screen === 'patterns' ? state.patterns : state.workflows;
+    state.screen === 'dag' ? state.dag : state.screen === 'log' ? state.log : state.screen === 'market' ? state.market : state.screen === 'runs' ? state.runs : state.screen === 'patterns' ? state.patterns : state.screen === 'picks' ? state.picks : state.screen === 'model' ? state.model : state.workflows;
   const body = useMemo(
     () => bodyLines(state, { theme, width: state.size.cols, height: bodyHeight(state), now: t }, chart),
     // Heavy strings are rebuilt only when their inputs change (the spinner only matters while running).

@@ -236,6 +236,10 @@ export class Controller {
         return this.goScreen('market');
       case Command.GoPatterns:
         return this.goScreen('patterns');
+      case Command.GoPicks:
+        return this.goScreen('picks');
+      case Command.GoModel:
+        return this.goScreen('model');
       case Command.Up:
         return this.d.dispatch({ type: 'move', delta: -1 });
       case Command.Down:
@@ -254,6 +258,8 @@ export class Controller {
         if (s.screen === 'workflows') this.refreshWorkflows();
         else if (s.screen === 'runs') this.refreshRuns();
         else if (s.screen === 'market' && this.marketStarted) this.loadSymbols();
+        else if (s.screen === 'picks') void this.loadPicks();
+        else if (s.screen === 'model') void this.loadModels();
         return this.status('reloaded');
       case Command.Run:
         if (s.screen === 'workflows') {
@@ -353,6 +359,25 @@ export class Controller {
     if (sc === 'runs') this.refreshRuns();
     if (sc === 'market') void this.ensureMarket();
     if (sc === 'patterns') void this.ensurePatterns();
+    if (sc === 'picks' && !this.s.picks.loaded) void this.loadPicks();
+    if (sc === 'model' && !this.s.model.loaded) void this.loadModels();
+  }
+
+  private async loadPicks(): Promise<void> {
+    try {
+      this.d.dispatch({ type: 'picks', items: await this.d.engine.picks() });
+    } catch (e) {
+      this.status(`picks: ${(e as Error).message}`, 'err');
+    }
+  }
+
+  private async loadModels(): Promise<void> {
+    try {
+      const r = await this.d.engine.models();
+      this.d.dispatch({ type: 'models', items: r.items, backtest: r.backtest });
+    } catch (e) {
+      this.status(`models: ${(e as Error).message}`, 'err');
+    }
   }
 
   private open(): void {
@@ -367,6 +392,11 @@ export class Controller {
     if (s.screen === 'runs') {
       const r = s.runs.items[s.runs.sel];
       if (r) this.openDag(r.file, r.parentRunId ?? r.id);
+      return;
+    }
+    if (s.screen === 'picks') {
+      const p = s.picks.items[s.picks.sel];
+      if (p) void this.openSymbol(p.code, p.date);
       return;
     }
     if (s.screen === 'patterns') {

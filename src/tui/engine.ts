@@ -12,7 +12,7 @@ import { RunStore } from '../workflow/store.js';
 import type { RunHandle } from '../workflow/runner/index.js';
 import type { MarketStore } from '../market/store.js';
 import type { Bars } from '../market/bars.js';
-import type { DagTask, Occurrence, PatternItem, RunItem, SymbolItem, TaskLive, WorkflowEntry } from './types.js';
+import type { BacktestView, DagTask, ModelItem, Occurrence, PatternItem, PickItem, RunItem, SymbolItem, TaskLive, WorkflowEntry } from './types.js';
 import type { EngineEvent } from './engine-events.js';
 
 export interface EngineOptions {
@@ -246,6 +246,48 @@ export class Engine {
     this.barsCache.clear();
     this.patternCache.clear();
     return r.bars;
+  }
+
+  // ---- picks and models ----
+
+  async picks(limit = 300): Promise<PickItem[]> {
+    await this.loadMarket();
+    const { PickStore } = await import('../ml/picks.js');
+    const list = new PickStore(sharedDb(this.dbPath)).list({ limit });
+    return list.map((p) => {
+      const date = Number(p.date.replace(/-/g, ''));
+      let next: number | undefined;
+      try {
+        const b = this.marketStore.readBars(p.code, date);
+        if (b.dates.length > 1 && b.dates[0] === date) next = b.close[1]! / b.close[0]! - 1;
+      } catch {
+        // no bars
+      }
+      return { date, rank: p.rank, code: p.code, name: p.name, score: p.score, next };
+    });
+  }
+
+  async models(): Promise<{ items: ModelItem[]; backtest?: BacktestView }> {
+    const { ModelRegistry, latestBacktest } = await import('../ml/registry.js');
+    const db = sharedDb(this.dbPath);
+    const items = new ModelRegistry(db).list(50).map((m) => ({
+      id: m.id,
+      createdAt: m.createdAt,
+      source: m.source,
+      metrics: m.metrics,
+      importance: Object.entries(m.importance ?? {})
+        .map(([k, v]) => [k, v.gain] as [string, number])
+        .sort((a, b) => b[1] - a[1]),
+    }));
+    const bt = latestBacktest<{ curve?: { equity: number; baseEquity: number }[]; from?: string; to?: string; annualReturn?: number; baseAnnualReturn?: number; maxDrawdown?: number }>(db);
+    const backtest = bt?.report.curve?.length
+      ? {
+          equity: bt.report.curve.map((c) => c.equity),
+          base: bt.report.curve.map((c) => c.baseEquity),
+          summary: `backtest ${bt.report.from ?? ''}..${bt.report.to ?? ''}: annual ${((bt.report.annualReturn ?? 0) * 100).toFixed(1)}% vs base ${((bt.report.baseAnnualReturn ?? 0) * 100).toFixed(1)}%, max drawdown ${((bt.report.maxDrawdown ?? 0) * 100).toFixed(1)}%`,
+        }
+      : undefined;
+    return { items, backtest };
   }
 
   // ---- patterns ----

@@ -18,6 +18,8 @@ export enum Command {
   GoRuns = 'go-runs',
   GoMarket = 'go-market',
   GoPatterns = 'go-patterns',
+  GoPicks = 'go-picks',
+  GoModel = 'go-model',
   Up = 'up',
   Down = 'down',
   PageUp = 'page-up',
@@ -61,7 +63,7 @@ export interface Binding {
   bar?: boolean;
 }
 
-export const SCREEN_ORDER: Screen[] = ['workflows', 'dag', 'log', 'runs', 'market', 'patterns'];
+export const SCREEN_ORDER: Screen[] = ['workflows', 'dag', 'log', 'runs', 'market', 'patterns', 'picks', 'model'];
 
 export const BINDINGS: Binding[] = [
   // Screen-specific bindings first: they win over global ones.
@@ -93,6 +95,8 @@ export const BINDINGS: Binding[] = [
   { command: Command.ToggleBoll, keys: ['b'], screens: ['market'], help: 'Bollinger bands on/off' },
   { command: Command.Sort, keys: ['o'], screens: ['market'], help: 'sort by code / change / name', bar: true },
   { command: Command.Open, keys: ['enter'], screens: ['patterns'], help: 'occurrences / open chart', bar: true },
+  { command: Command.Open, keys: ['enter'], screens: ['picks'], help: "the pick's chart", bar: true },
+  { command: Command.Refresh, keys: ['R'], screens: ['picks', 'model'], help: 'reload', bar: true },
   // Global.
   { command: Command.Quit, keys: ['q', 'C-c'], help: 'quit (asks when runs are active)', bar: true },
   { command: Command.Help, keys: ['?'], help: 'all keys', bar: true },
@@ -106,6 +110,8 @@ export const BINDINGS: Binding[] = [
   { command: Command.GoRuns, keys: ['4'], help: 'Runs' },
   { command: Command.GoMarket, keys: ['5'], help: 'Market' },
   { command: Command.GoPatterns, keys: ['6'], help: 'Patterns' },
+  { command: Command.GoPicks, keys: ['7'], help: 'Picks' },
+  { command: Command.GoModel, keys: ['8'], help: 'Model' },
   { command: Command.Up, keys: ['up', 'k'], help: 'up' },
   { command: Command.Down, keys: ['down', 'j'], help: 'down' },
   { command: Command.PageUp, keys: ['pgup', 'C-u'], help: 'page up' },

@@ -9,6 +9,9 @@ import type {
   ListState,
   Occurrence,
   Overlay,
+  PickItem,
+  ModelItem,
+  BacktestView,
   PatternItem,
   RunItem,
   SymbolItem,
@@ -63,6 +66,8 @@ export interface State {
     synthetic: boolean;
     loading?: string;
   };
+  picks: ListState & { items: PickItem[]; loaded: boolean };
+  model: ListState & { items: ModelItem[]; loaded: boolean; backtest?: BacktestView };
   patterns: ListState & {
     items: PatternItem[];
     window: number;
@@ -87,6 +92,8 @@ export function initialState(size = { cols: 80, rows: 24 }): State {
     runs: { items: [], sel: 0, top: 0 },
     market: { symbols: [], filter: '', sort: 'code', sel: 0, top: 0, period: 'day', panBack: 0, ma: true, boll: false, synthetic: false },
     patterns: { items: [], sel: 0, top: 0, window: 20 },
+    picks: { items: [], sel: 0, top: 0, loaded: false },
+    model: { items: [], sel: 0, top: 0, loaded: false },
   };
 }
 
@@ -117,7 +124,9 @@ export type Action =
   | { type: 'patterns'; items: PatternItem[]; loading?: string }
   | { type: 'patterns-loading'; loading?: string }
   | { type: 'occurrences'; name: string; items: Occurrence[] }
-  | { type: 'close-occurrences' };
+  | { type: 'close-occurrences' }
+  | { type: 'picks'; items: PickItem[] }
+  | { type: 'models'; items: ModelItem[]; backtest?: BacktestView };
 
 /** Rows of the screen body: the frame is rows-1 tall (Ink 6.8 clears the screen otherwise), minus tab bar, status and help bar. */
 export function bodyHeight(s: State): number {
@@ -173,6 +182,10 @@ function listCount(s: State): number {
       return filteredSymbols(s.market).length;
     case 'patterns':
       return s.patterns.occ ? s.patterns.occ.items.length : s.patterns.items.length;
+    case 'picks':
+      return s.picks.items.length;
+    case 'model':
+      return s.model.items.length;
     default:
       return 0;
   }
@@ -205,6 +218,10 @@ function move(s: State, delta: number, absolute?: number): State {
     case 'patterns':
       if (s.patterns.occ) return { ...s, patterns: { ...s.patterns, occ: { ...s.patterns.occ, ...windowed(s.patterns.occ, count, h - 1, delta, absolute) } } };
       return { ...s, patterns: { ...s.patterns, ...windowed(s.patterns, count, h, delta, absolute) } };
+    case 'picks':
+      return { ...s, picks: { ...s.picks, ...windowed(s.picks, count, h, delta, absolute) } };
+    case 'model':
+      return { ...s, model: { ...s.model, ...windowed(s.model, count, Math.min(h, 5), delta, absolute) } };
     case 'log': {
       const top = absolute !== undefined ? (absolute === 0 ? 0 : s.log.lines.length) : s.log.top + delta;
       const t = clampLogTop(s, top);
@@ -395,6 +412,10 @@ export function reducer(s: State, a: Action): State {
       return { ...s, patterns: { ...s.patterns, occ: { name: a.name, items: a.items, sel: 0, top: 0 } } };
     case 'close-occurrences':
       return { ...s, patterns: { ...s.patterns, occ: undefined } };
+    case 'picks':
+      return { ...s, picks: { ...s.picks, items: a.items, loaded: true } };
+    case 'models':
+      return { ...s, model: { ...s.model, items: a.items, backtest: a.backtest, loaded: true } };
   }
 }
 

@@ -61,6 +61,30 @@ export interface PatternItem {
   recent: number;
 }
 
+export interface PickItem {
+  date: number;
+  rank: number;
+  code: string;
+  name: string;
+  score: number;
+  /** Close-to-close return of the next trading day, when the store has it. */
+  next?: number;
+}
+
+export interface ModelItem {
+  id: string;
+  createdAt: string;
+  source: string;
+  metrics: Record<string, number | null>;
+  importance: [string, number][];
+}
+
+export interface BacktestView {
+  equity: number[];
+  base: number[];
+  summary: string;
+}
+
 export interface Occurrence {
   code: string;
   date: number;

@@ -148,6 +148,41 @@ describe('first start with an empty market store', () => {
   }, 180_000);
 });
 
+describe('Picks and Model screens', () => {
+  it('lists the latest picks with the next day, the models with metrics, importance and the equity curve', async () => {
+    const { PickStore } = await import('../../src/ml/picks.js');
+    const { ModelRegistry, saveBacktest } = await import('../../src/ml/registry.js');
+    const db = openDb(dbPath);
+    const reg = new ModelRegistry(db);
+    reg.save({
+      id: 'local-test-1',
+      createdAt: '2021-09-01T00:00:00Z',
+      source: 'local',
+      labelKind: 'next_close',
+      universe: 'signal',
+      features: ['ma5', 'rsi'],
+      params: {},
+      dataRange: {},
+      metrics: { auc: 0.61, logloss: 0.66 },
+      importance: { ma5: { gain: 12, cover: 1, weight: 1 }, rsi: { gain: 4, cover: 1, weight: 1 } },
+    });
+    new PickStore(db).storeTop([{ date: 20210928, code: 'sh.600000', score: 0.9 }, { date: 20210928, code: 'sz.000001', score: 0.8 }], 5, 'local-test-1');
+    saveBacktest(db, 'next_close', { from: '2021-01-04', to: '2021-09-30', annualReturn: 0.12, baseAnnualReturn: 0.05, maxDrawdown: 0.08, curve: Array.from({ length: 60 }, (_, i) => ({ date: '', equity: 1 + i * 0.002, baseEquity: 1 + i * 0.001 })) });
+    db.close();
+    const r = await open({ columns: 80, rows: 24 });
+    await r.press('7');
+    const picks = await r.waitFor((x) => x.includes('latest picks'));
+    expect(picks).toContain('latest picks 2021-09-28');
+    expect(picks).toMatch(/2021-09-28 +1 sh\.600000 +浦发银行 +0\.9000 +[-+]\d+\.\d+%/);
+    await r.press('8');
+    const model = await r.waitFor((x) => x.includes('local-test-1') && x.includes('strategy equity'));
+    expect(model).toContain('0.6100');
+    expect(model).toMatch(/ma5 +█+ 12\.0/);
+    expect(model).toContain('annual 12.0% vs base 5.0%');
+    r.unmount();
+  });
+});
+
 describe('terminal size', () => {
   it('asks for 80x24 when smaller and re-lays out on resize', async () => {
     const r = await open({ columns: 80, rows: 24 });

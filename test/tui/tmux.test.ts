@@ -61,7 +61,7 @@ describe.skipIf(!hasTmux)('quantflow in tmux at 80x24', () => {
     const done = join(tmp.dir, 'exit-code');
     const cmd = `cd ${tmp.dir} && env -u CI TERM=xterm-256color ${process.execPath} ${binPath} --db ${join(tmp.dir, 'q.db')}; echo $? > ${done}; sleep 30`;
     tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '24', cmd);
-    await waitScreen((s) => s.includes('small') && s.includes('1 Workflows'));
+    await waitScreen((s) => s.includes('small') && s.includes('1 Flows'));
     expect(tmux('display', '-p', '-t', session, '#{alternate_on}').trim()).toBe('1');
     keys('Down', 'Down', 'Enter');
     await waitScreen((s) => s.includes('params: greeting=hello'));

@@ -23,15 +23,19 @@ const TITLES: Record<Screen, string> = {
   model: 'Model',
 };
 
+const SHORT: Partial<Record<Screen, string>> = { workflows: 'Flows' };
+
 export function tabBar(s: State, theme: Theme, width: number): string {
+  const narrow = width < 110;
   const tabs = SCREEN_ORDER.map((sc, i) => {
-    const t = `${i + 1} ${TITLES[sc]}`;
+    const t = `${i + 1} ${(narrow && SHORT[sc]) || TITLES[sc]}`;
+    if (narrow) return sc === s.screen ? theme.paint('sel', `[${t}]`) : ` ${t}`;
     return sc === s.screen ? theme.paint('sel', `[${t}]`) : ` ${t} `;
-  }).join('');
+  }).join(narrow ? '' : '');
   const right = s.activeRuns.length
     ? theme.paint('run', `${SPINNER_FRAMES[s.spinner % SPINNER_FRAMES.length]} ${s.activeRuns.length} running`)
     : theme.paint('dim', 'idle');
-  const left = theme.paint('title', 'quantflow ') + tabs;
+  const left = theme.paint('title', narrow ? 'qf ' : 'quantflow ') + tabs;
   const gap = width - visibleWidth(left) - visibleWidth(right);
   return gap >= 1 ? left + ' '.repeat(gap) + right : fit(left, width);
 }

@@ -9,6 +9,8 @@ import { logView } from './log-view.js';
 import { runsView } from './runs-view.js';
 import { marketView, type ChartData } from './market-view.js';
 import { patternsView } from './patterns-view.js';
+import { picksView } from './picks-view.js';
+import { modelView } from './model-view.js';
 import { bodyHeight } from '../state.js';
 import type { ViewCtx } from './common.js';
 
@@ -26,6 +28,10 @@ export function bodyLines(s: State, ctx: ViewCtx, chart?: ChartData): string[] {
       return marketView(s, ctx, chart);
     case 'patterns':
       return patternsView(s, ctx);
+    case 'picks':
+      return picksView(s, ctx);
+    case 'model':
+      return modelView(s, ctx);
     default:
       return [];
   }
