@@ -121,6 +121,7 @@ export const dependentGroups = z.array(z.object({ op: op.optional(), groups: z.a
 /** A one-line description of a zod issue against the input value. */
 export function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   const got = valueAt(input, issue.path as (string | number)[]);
+  if (got === undefined && issue.path.length > 0) return 'is required';
   switch (issue.code) {
     case 'invalid_type':
       if (got === undefined) return 'is required';

@@ -122,6 +122,7 @@ export function parseYaml(file: string, text: string, original: string, toOrigin
 }
 
 function firstLine(s: string): string {
+  if (s.startsWith('Source contains multiple documents')) return 'a workflow file holds one YAML document (found a second one after ---)';
   return s.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
 }
 

@@ -1,10 +1,11 @@
+import { spawn } from 'node:child_process';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openRunStore } from '../../../src/workflow/runner/index.js';
 import { Scheduler } from '../../../src/workflow/schedule/scheduler.js';
 import { runCli } from '../../support/cli.js';
-import { tempDir } from '../../support/fs.js';
+import { binPath, tempDir } from '../../support/fs.js';
 
 const tmp = tempDir('qf-scheduler-');
 afterAll(() => tmp.cleanup());
@@ -67,5 +68,29 @@ describe('scheduler', () => {
     } finally {
       store.unlock('schedule:nightly', 'another-scheduler');
     }
+  }, 60_000);
+
+  it('Ctrl-C stops the scheduler and the run it started (KILL, exit 130)', async () => {
+    const dir = join(tmp.dir, 'interrupt');
+    mkdirSync(dir);
+    flow(dir, 'long', 'sleep 30');
+    const dbPath = join(tmp.dir, 'interrupt.db');
+    const child = spawn(process.execPath, [binPath, '--db', dbPath, 'scheduler', '--workflows', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    const started = new Promise<void>((res) => {
+      child.stderr.on('data', (b: Buffer) => {
+        stderr += b.toString();
+        if (/start long at .*: run \d+/.test(stderr)) res();
+      });
+    });
+    const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+    await started;
+    await new Promise((r) => setTimeout(r, 500));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    const runs = openRunStore(dbPath).listRuns(10);
+    expect(runs).toHaveLength(1);
+    expect(runs[0].state).toBe('KILL');
+    expect(stderr).toMatch(/end long run \d+: KILL/);
   }, 60_000);
 });
