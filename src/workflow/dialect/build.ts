@@ -29,6 +29,8 @@ export interface BuildContext {
   positions: Positions;
   macros: MacroContext;
   diagnostics: Diagnostic[];
+  /** Every task name written in the file, including tasks that failed to build. */
+  taskNames?: Set<string>;
 }
 
 function isMapping(v: unknown): v is Record<string, unknown> {
@@ -151,6 +153,7 @@ export function buildWorkflow(ctx: BuildContext, top: unknown): WorkflowDef | un
       if (!isMapping(t) || (typeof t.name !== 'string' && typeof t.name !== 'number')) return;
       const name = String(t.name);
       const first = firstLine.get(name);
+      (ctx.taskNames ??= new Set()).add(name);
       if (first === undefined) firstLine.set(name, ctx.positions.loc(['tasks', i, 'name']).line);
       else err(ctx, `duplicate task name "${name}" (first defined at line ${first})`, ['tasks', i, 'name']);
     });

@@ -22,7 +22,8 @@ export function validateWorkflow(ctx: BuildContext, wf: WorkflowDef): void {
   }
   const all = [...names.keys()];
   const ref = (t: TaskDef, target: string, path: Path, what: string): void => {
-    if (!names.has(target)) at(ctx, 'error', `task "${t.name}": ${what}: no task named "${target}" in this workflow${suggestion(target, all)}`, path);
+    // A task that failed to build has its own error; references to it are not errors too.
+    if (!names.has(target) && !ctx.taskNames?.has(target)) at(ctx, 'error', `task "${t.name}": ${what}: no task named "${target}" in this workflow${suggestion(target, all)}`, path);
   };
   for (const t of wf.tasks) {
     const p = pathOf(t);

@@ -222,3 +222,12 @@ describe('PyDolphinScheduler gotchas', () => {
     expect(d[0]).toMatch(/^dep\.yaml:9:74: task "d": dependent_date "yesterday" is not one of currentHour, /);
   });
 });
+
+describe('one error, one message', () => {
+  it('a task that fails to build is not reported again where others depend on it', () => {
+    const f = yamlFile('ref.yaml', 'workflow: {name: x}\ntasks:\n  - {name: a, task_type: Shel, command: x}\n  - {name: b, task_type: Shell, command: x, deps: [a]}\n');
+    expect(loadWorkflowFile(f, { cwd: tmp.dir }).diagnostics.map(formatDiagnostic)).toEqual([
+      'ref.yaml:3:26: task "a": unknown task_type "Shel" (did you mean "Shell"?)',
+    ]);
+  });
+});
