@@ -5,7 +5,7 @@ import { startHttpServer, sendJson, sendText, type TestHttpServer, type Recorded
 import { csi300Dir, repoRoot, tempDir } from '../support/fs.js';
 
 const tmpDb = tempDir('qf-em-');
-import { runCliAsync } from './run-cli-async.js';
+import { runCliAsync } from '../support/cli.js';
 import { openDb } from '../../src/core/db.js';
 import { MarketStore } from '../../src/market/store.js';
 import { EastmoneyProvider } from '../../src/market/providers/eastmoney.js';
