@@ -145,6 +145,8 @@ export function listHeight(s: State, screen: Screen = s.screen): number {
       return Math.max(3, h - 1);
     case 'market':
       return Math.max(3, h - 2);
+    case 'patterns':
+      return Math.max(3, h - 2);
     default:
       return Math.max(3, h - 1);
   }

@@ -196,3 +196,24 @@ describe('terminal size', () => {
     r.unmount();
   });
 });
+
+describe('Patterns screen', () => {
+  it('lists the catalog with recent fire counts, opens occurrences and a chart', async () => {
+    const r = await open({ columns: 120, rows: 40 });
+    await r.press('6');
+    const f = await r.waitFor((x) => x.includes('fires across the market in the last 20 bars'), 60_000);
+    const counts = [...f.matchAll(/^\s*(?:› )?(CDL\w+) .* (\d+) /gm)].map((m) => Number(m[2]));
+    expect(counts.length).toBeGreaterThan(10);
+    expect(counts.some((c) => c > 0)).toBe(true);
+    // Move to a pattern that fired, open its occurrences, then the chart of the first one.
+    const lines = f.split('\n').filter((l) => /CDL\w+/.test(l));
+    const k = lines.findIndex((l) => Number(/ (\d+) +█*\s*$/.exec(l)?.[1] ?? 0) > 0);
+    for (let i = 0; i < k; i++) await r.press('j');
+    await r.press(KEY.ENTER);
+    const occ = await r.waitFor((x) => x.includes('enter: chart'));
+    expect(occ).toMatch(/(sh|sz)\.\d{6} +\d{4}-\d{2}-\d{2} +[▲▼] (bullish|bearish)/);
+    await r.press(KEY.ENTER);
+    await r.waitFor((x) => x.includes('[5 Market]') && x.includes('└'));
+    r.unmount();
+  }, 90_000);
+});

@@ -30,5 +30,5 @@ export function patternsView(s: State, ctx: ViewCtx): string[] {
     { width, theme, selected: p.sel, offset: p.top, limit: h },
   );
   const foot = theme.paint('dim', `${p.loading ?? `fires across the market in the last ${p.window} bars`} · ${scrollCue(p.top, h, p.items.length)}`);
-  return frameLines([...lines.slice(0, h + 1), foot], width, height);
+  return frameLines([...lines, foot], width, height);
 }
