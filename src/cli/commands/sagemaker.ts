@@ -138,6 +138,35 @@ export function register(program: Command): void {
       }),
     );
 
+  const model = sm.command('model').description("the pipeline's trained model");
+  model
+    .command('import <uri>')
+    .description('register model.tar.gz (or xgboost-model / model JSON), local or s3://, in the model registry')
+    .option('--id <id>', 'model id (default: sagemaker:<pipeline>:<latest Succeeded execution id>, the id its picks carry)')
+    .option('--pipeline <name>', 'the pipeline that trained it', 'StockPipeline')
+    .option('--json', 'print the result as JSON')
+    .action(
+      action(async (uri: string, opts, cmd: Command) => {
+        const { resolveDbPath } = await import('../../core/config.js');
+        const { sharedDb } = await import('../../core/db.js');
+        const { globals } = await import('../action.js');
+        const db = sharedDb(resolveDbPath(globals(cmd).db));
+        let id: string | undefined = opts.id;
+        let origin: Record<string, unknown> = {};
+        if (!id) {
+          const { listExecutions } = await import('../../cloud/sagemaker/executions.js');
+          const ok = (await listExecutions(opts.pipeline)).find((e) => e.status === 'Succeeded');
+          if (!ok) throw badInput(`pipeline ${opts.pipeline} has no Succeeded execution; give the model an --id`);
+          id = `sagemaker:${opts.pipeline}:${ok.arn.split('/').pop()}`;
+          origin = { pipeline: opts.pipeline, executionArn: ok.arn };
+        }
+        const { importSageMakerModel } = await import('../../cloud/sagemaker/model-artifact.js');
+        const r = await importSageMakerModel(db, uri, id, origin);
+        if (opts.json) return printJson(r);
+        process.stdout.write(`registered ${r.modelId} (${r.trees} trees) from ${uri}\n`);
+      }),
+    );
+
   sm.command('status <arn>')
     .description("an execution's status and steps")
     .option('--json', 'print as JSON')
