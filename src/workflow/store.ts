@@ -412,7 +412,7 @@ export class RunStore {
    * NEED_FAULT_TOLERANCE, and so do their unfinished tasks. Returns the affected run ids; calls
    * `onTask` for each unfinished task (to clean up an orphaned process group).
    */
-  markOrphans(onTask?: (t: TaskInstanceRow) => void): number[] {
+  markOrphans(onTask?: (t: TaskInstanceRow, run: RunRow) => void): number[] {
     this.commit();
     const host = hostname();
     const running = (this.stmt("SELECT * FROM wf_runs WHERE state = 'RUNNING_EXECUTION' AND hostname = ?").all(host) as Record<string, unknown>[]).map(toRun);
@@ -422,7 +422,7 @@ export class RunStore {
     const unfinished = "('SUBMITTED_SUCCESS','DELAY_EXECUTION','RUNNING_EXECUTION')";
     for (const r of dead) {
       const tasks = (this.stmt(`SELECT * FROM wf_task_instances WHERE run_id = ? AND state IN ${unfinished}`).all(r.id) as Record<string, unknown>[]).map(toTask);
-      for (const t of tasks) onTask?.(t);
+      for (const t of tasks) onTask?.(t, r);
       this.db.transaction(() => {
         this.stmt(`UPDATE wf_task_instances SET state = 'NEED_FAULT_TOLERANCE', end_time = ? WHERE run_id = ? AND state IN ${unfinished}`).run(now, r.id);
         this.stmt("UPDATE wf_runs SET state = 'NEED_FAULT_TOLERANCE', end_time = ? WHERE id = ? AND state = 'RUNNING_EXECUTION'").run(now, r.id);

@@ -160,7 +160,11 @@ export async function runAttempt(req: AttemptRequest): Promise<AttemptOutcome> {
         log('system', `step ${step}: ${status}${detail ? ` (${detail})` : ''}`);
       },
       setExternal: (value) => store.updateTask(id, { external: value }),
-      setPid: (pid) => store.updateTask(id, { pid }),
+      setPid: (pid) => {
+        // Committed at once: a crash right after must leave the pid for orphan clean-up.
+        store.updateTask(id, { pid });
+        store.commit();
+      },
       runChild: (childReq) =>
         exec.runChild(id, signal, childReq, req.previousChildRunId, (childRunId) => {
           store.updateTask(id, { childRunId });
@@ -182,7 +186,10 @@ export async function runAttempt(req: AttemptRequest): Promise<AttemptOutcome> {
     const startTime = Date.now();
     const startFields = (): TaskPatch => ({ startTime, params: paramsCache ? userParams(paramsCache) : null, command });
     const deferStart = executor.instant === true;
-    if (!deferStart) store.updateTask(id, { state: 'RUNNING_EXECUTION', ...startFields() });
+    if (!deferStart) {
+      store.updateTask(id, { state: 'RUNNING_EXECUTION', ...startFields() });
+      store.commit(); // visible before the task has any effect outside
+    }
     exec.emitTask(def, id, 'RUNNING_EXECUTION', attempt);
     try {
       if (describeError) throw describeError;

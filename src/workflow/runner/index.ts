@@ -46,12 +46,12 @@ export interface RunHandle {
 
 const RERUNNABLE = new Set(['FAILURE', 'KILL', 'NEED_FAULT_TOLERANCE', 'NOT_RUN']);
 
-/** Kills the process group of a task left behind by a crashed run, if it is still ours. */
-function killOrphan(t: { id: number; pid: number | null }): void {
+/** Kills the process group of a task left behind by a crashed run, if it is still that task's script. */
+function killOrphan(t: { id: number; pid: number | null }, run: { pid: number }): void {
   if (!t.pid || !groupAlive(t.pid)) return;
   try {
     const cmd = readFileSync(`/proc/${t.pid}/cmdline`, 'utf8');
-    if (!cmd.includes(`quantflow-task-${t.id}.`)) return;
+    if (!cmd.includes(`quantflow-task-${t.id}-${run.pid}-`)) return;
     process.kill(-t.pid, 'SIGKILL');
   } catch {
     // not Linux, or it just ended
