@@ -33,7 +33,8 @@ export class Positions {
 
   constructor(
     readonly file: string,
-    original: string,
+    /** The file as written. */
+    readonly original: string,
     private readonly toOriginal: (offset: number) => number = (o) => o,
   ) {
     this.lineStarts = [0];
@@ -54,7 +55,15 @@ export class Positions {
 
   /** Location of an offset in the parsed text. */
   locAt(offset: number): SourceLocation {
-    const o = this.toOriginal(offset);
+    return this.locAtOriginal(this.toOriginal(offset));
+  }
+
+  /** Offset in the file as written of an offset in the parsed text. */
+  originalOffset(offset: number): number {
+    return this.toOriginal(offset);
+  }
+
+  locAtOriginal(o: number): SourceLocation {
     let lo = 0;
     let hi = this.lineStarts.length - 1;
     while (lo < hi) {

@@ -50,11 +50,29 @@ export function validateWorkflow(ctx: BuildContext, wf: WorkflowDef): void {
       parseQuartz(wf.schedule, wf.timezone);
     } catch (e) {
       if (!(e instanceof QuartzError)) throw e;
-      at(ctx, 'error', `workflow.schedule "${wf.schedule}": ${e.message}`, ['workflow', 'schedule']);
+      ctx.diagnostics.push({ severity: 'error', message: `workflow.schedule "${wf.schedule}": ${e.message}`, loc: scheduleFieldLoc(ctx, wf.schedule, e.field) });
     }
   }
   if (wf.tasks.some((t) => t.type === 'SWITCH') && Object.keys(wf.params).length === 0 && !wf.tasks.some((t) => t.localParams.length > 0)) {
     const sw = wf.tasks.find((t) => t.type === 'SWITCH') as TaskDef;
     at(ctx, 'warning', `task "${sw.name}": a workflow with a Switch needs workflow.param or a local param (PyDolphinScheduler refuses to submit it)`, pathOf(sw));
   }
+}
+
+/**
+ * Where the faulty field of the schedule is written: the value's start, moved to the field when the
+ * scalar is written verbatim (plain or quoted, no escapes) so the text can be matched.
+ */
+function scheduleFieldLoc(ctx: BuildContext, expr: string, field: number | undefined) {
+  const p = ctx.positions;
+  const info = p.info(['workflow', 'schedule']);
+  if (!info || field === undefined) return p.loc(['workflow', 'schedule']);
+  let o = p.originalOffset(info.at);
+  const q = p.original[o];
+  if (q === '"' || q === "'") o++;
+  if (p.original.slice(o, o + expr.length) !== expr) return p.loc(['workflow', 'schedule']);
+  const re = /\S+/g;
+  let m: RegExpExecArray | null;
+  for (let i = 0; (m = re.exec(expr)) !== null; i++) if (i === field) return p.locAtOriginal(o + m.index);
+  return p.loc(['workflow', 'schedule']);
 }

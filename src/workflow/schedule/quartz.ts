@@ -14,7 +14,19 @@
  */
 import { localToInstant, wallClock } from './tz.js';
 
-export class QuartzError extends Error {}
+export class QuartzError extends Error {
+  /** Index (0-6) of the field at fault, when one is. */
+  field?: number;
+}
+
+function inField<T>(i: number, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof QuartzError && e.field === undefined) e.field = i;
+    throw e;
+  }
+}
 
 const FIELD_NAMES = ['second', 'minute', 'hour', 'day-of-month', 'month', 'day-of-week', 'year'] as const;
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
@@ -133,7 +145,7 @@ export function parseQuartz(expr: string, timezone = 'Asia/Shanghai'): QuartzSch
   }
   const [sec, min, hour, dom, month, dow, year] = fields;
   for (const [i, f] of fields.entries()) {
-    if (f === '?' && i !== 3 && i !== 5) throw new QuartzError(`${FIELD_NAMES[i]} field: "?" is only allowed in day-of-month or day-of-week`);
+    if (f === '?' && i !== 3 && i !== 5) inField(i, () => { throw new QuartzError(`${FIELD_NAMES[i]} field: "?" is only allowed in day-of-month or day-of-week`); });
   }
   const domQ = dom === '?';
   const dowQ = dow === '?';
@@ -152,13 +164,13 @@ export function parseQuartz(expr: string, timezone = 'Asia/Shanghai'): QuartzSch
   return {
     expr,
     timezone,
-    seconds: parseList(sec, 0, 0, 59),
-    minutes: parseList(min, 1, 0, 59),
-    hours: parseList(hour, 2, 0, 23),
-    dom: parseDom(dom),
-    months: parseList(month, 4, 1, 12),
-    dow: parseDow(dow),
-    years: parseList(year, 6, MIN_YEAR, MAX_YEAR),
+    seconds: inField(0, () => parseList(sec, 0, 0, 59)),
+    minutes: inField(1, () => parseList(min, 1, 0, 59)),
+    hours: inField(2, () => parseList(hour, 2, 0, 23)),
+    dom: inField(3, () => parseDom(dom)),
+    months: inField(4, () => parseList(month, 4, 1, 12)),
+    dow: inField(5, () => parseDow(dow)),
+    years: inField(6, () => parseList(year, 6, MIN_YEAR, MAX_YEAR)),
   };
 }
 

@@ -44,7 +44,7 @@ describe('validation errors, each with its line and column', () => {
       `${rel}/bad-schedule.yaml:3:13: workflow.schedule "0 0 0 * * ?": a Quartz schedule has 7 fields (second minute hour day-of-month month day-of-week year), got 6`,
     ]);
     expect(diags('bad-schedule-field.yaml')).toEqual([
-      `${rel}/bad-schedule-field.yaml:3:13: workflow.schedule "0 0 25 * * ? *": hour field: 25 is out of range 0-23`,
+      `${rel}/bad-schedule-field.yaml:3:18: workflow.schedule "0 0 25 * * ? *": hour field: 25 is out of range 0-23`,
     ]);
   });
 

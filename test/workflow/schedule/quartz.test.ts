@@ -127,4 +127,20 @@ describe('quartz errors', () => {
     expect(bad('0 0 12 ? * 6#6 *')).toMatch(/#1-#5/);
     expect(bad('0 0 0 * * ? *', 'Mars/Olympus')).toMatch(/not an IANA time zone/);
   });
+
+  it('tells which field is at fault', () => {
+    const field = (expr: string): number | undefined => {
+      try {
+        parseQuartz(expr, UTC);
+      } catch (e) {
+        return (e as QuartzError).field;
+      }
+      return -1;
+    };
+    expect(field('0 0 25 * * ? *')).toBe(2);
+    expect(field('0 0 0 * * ? 1969')).toBe(6);
+    expect(field('0 0 0 32W * ? *')).toBe(3);
+    expect(field('? 0 0 * * ? *')).toBe(0);
+    expect(field('0 0 0 * * * *')).toBeUndefined();
+  });
 });

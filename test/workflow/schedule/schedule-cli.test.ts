@@ -49,6 +49,6 @@ describe('quantflow schedule', () => {
   it('exit 2 with located errors for a bad schedule', () => {
     const r = runCli(['schedule', 'test/fixtures/workflows/errors/bad-schedule-field.yaml'], { cwd: repoRoot });
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe('test/fixtures/workflows/errors/bad-schedule-field.yaml:3:13: workflow.schedule "0 0 25 * * ? *": hour field: 25 is out of range 0-23\n');
+    expect(r.stderr).toBe('test/fixtures/workflows/errors/bad-schedule-field.yaml:3:18: workflow.schedule "0 0 25 * * ? *": hour field: 25 is out of range 0-23\n');
   });
 });
