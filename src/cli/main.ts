@@ -8,6 +8,11 @@ import { registerAll } from './commands/index.js';
 import { reportError } from './action.js';
 import { ExitCode } from '../core/errors.js';
 
+// The AWS SDK clients print, on Node 20, that releases after January 2027 will need Node 22. The
+// versions quantflow pins keep working on Node 20, so the notice would only be noise on every
+// SageMaker and S3 command (and break their one-line error contract).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const program = new Command('quantflow');
 program
   .description('A terminal workstation for machine-learning stock selection.')
