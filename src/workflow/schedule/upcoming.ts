@@ -2,8 +2,7 @@
  * A workflow's schedule as fire times: `workflow.schedule` (Quartz) in `workflow.timezone`, inside
  * its `start_time`/`end_time` window, and the YAML files a folder of workflows holds.
  */
-import { readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { findWorkflowFiles } from '../dialect/discover.js';
 import type { WorkflowDef } from '../model.js';
 import { nextFireTimes, parseQuartz } from './quartz.js';
 
@@ -19,11 +18,7 @@ export function isScheduled(wf: WorkflowDef): boolean {
   return wf.schedule !== undefined && wf.onlineSchedule && wf.releaseState === 'online';
 }
 
-/** `*.yaml` / `*.yml` files directly in `dir`, sorted (scripts/ and other folders are not walked). */
+/** The workflow files directly in `dir`, sorted (other YAML, scripts/ and other folders are left out). */
 export function workflowFilesIn(dir: string): string[] {
-  const abs = resolve(dir);
-  return readdirSync(abs)
-    .filter((f) => /\.ya?ml$/i.test(f) && statSync(join(abs, f)).isFile())
-    .sort()
-    .map((f) => join(abs, f));
+  return findWorkflowFiles(dir, 0);
 }
