@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-const root = resolve(import.meta.dirname ?? '.', '..');
+// bench/run.mjs runs every benchmark from the project root.
+const root = resolve(process.cwd());
 const bin = join(root, 'bin', 'quantflow.js');
 const TARGET_S = 30;
 
