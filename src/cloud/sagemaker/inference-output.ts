@@ -96,7 +96,7 @@ export async function picksFromSageMaker(req: SageMakerPicksRequest): Promise<Sa
   const { ModelRegistry } = await import('../../ml/registry.js');
   const { PickStore } = await import('../../ml/picks.js');
   const { yyyymmddToIso } = await import('../../core/time.js');
-  const { XGBOOST_HYPERPARAMETERS } = await import('./pipeline-definition.js');
+  const { sageMakerModelRecord } = await import('./model-record.js');
   const pipeline = req.pipeline ?? 'StockPipeline';
   const output = await readInferenceOutput(req.from);
   const succeeded = (await listExecutions(pipeline)).find((e) => e.status === 'Succeeded');
@@ -106,18 +106,8 @@ export async function picksFromSageMaker(req: SageMakerPicksRequest): Promise<Sa
   const modelId = `sagemaker:${pipeline}:${executionId}`;
   const registry = new ModelRegistry(req.db);
   if (!registry.get(modelId, false))
-    registry.save({
-      id: modelId,
-      createdAt: succeeded.startTime ?? new Date().toISOString(),
-      source: 'sagemaker',
-      labelKind: 'next_close',
-      universe: 'signal',
-      features: [],
-      params: { ...XGBOOST_HYPERPARAMETERS },
-      dataRange: {},
-      metrics: {},
-      origin: { pipeline, executionArn: succeeded.arn, output: req.from },
-    });
+    registry.save(sageMakerModelRecord(modelId, { createdAt: succeeded.startTime, origin: { pipeline, executionArn: succeeded.arn, output: req.from } }));
+
   const latest = latestDateRows(output.rows);
   const store = new PickStore(req.db);
   store.storeTop(latest.rows, req.top ?? 10, modelId);

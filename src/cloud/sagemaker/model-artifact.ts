@@ -82,19 +82,8 @@ export async function importSageMakerModel(db: Db, uri: string, modelId: string,
   const { modelFromXgboostJson } = await import('../../ml/gbdt/xgboost-json.js');
   const parsed = modelFromXgboostJson(JSON.parse(text), uri);
   const { ModelRegistry } = await import('../../ml/registry.js');
-  const { XGBOOST_HYPERPARAMETERS } = await import('./pipeline-definition.js');
-  new ModelRegistry(db).save({
-    id: modelId,
-    createdAt: new Date().toISOString(),
-    source: 'sagemaker',
-    labelKind: 'next_close',
-    universe: 'signal',
-    features: [],
-    params: { ...XGBOOST_HYPERPARAMETERS },
-    dataRange: {},
-    metrics: {},
-    modelJson: text,
-    origin: { artifact: uri, ...origin },
-  });
+  const { sageMakerModelRecord } = await import('./model-record.js');
+  new ModelRegistry(db).save(sageMakerModelRecord(modelId, { modelJson: text, origin: { artifact: uri, ...origin } }));
+
   return { modelId, format, trees: parsed.trees.length };
 }
