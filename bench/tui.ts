@@ -187,8 +187,10 @@ async function cpuBench(dir: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  const only = process.argv[2]; // 'frames' | 'startup' | 'cpu' to run one part
   console.log(`quantflow TUI bench (${process.version}, ${process.platform})`);
-  frameBench();
+  if (!only || only === 'frames') frameBench();
+  if (only === 'frames') return;
   if (spawnSync('tmux', ['-V']).status !== 0) {
     console.log('tmux is not installed: skipping first-frame and CPU measurements');
     return;
@@ -200,8 +202,10 @@ async function main(): Promise<void> {
       .map((t) => `  - name: ${t.name}\n    task_type: Shell\n${t.deps.length ? `    deps: [${t.deps.join(', ')}]\n` : ''}    command: sleep 0.3; echo done ${t.name}\n`)
       .join('\n');
     writeFileSync(join(dir, 'workflows', 'bench50.yaml'), `workflow:\n  name: bench50\n\ntasks:\n${tasks}`);
-    await startupBench(dir);
-    await cpuBench(dir);
+    // A session that outlives the measured ones, so the tmux server never exits between them.
+    tmux('new-session', '-d', '-s', 'keep', 'sleep 3600');
+    if (!only || only === 'startup') await startupBench(dir);
+    if (!only || only === 'cpu') await cpuBench(dir);
   } finally {
     try {
       tmux('kill-server');

@@ -21,6 +21,11 @@ export interface AppProps {
   onController?: (c: Controller) => void;
 }
 
+/** One screen line; unchanged lines skip reconciliation. */
+const Line = React.memo(function Line({ text }: { text: string }) {
+  return <Text wrap="truncate-end">{text}</Text>;
+});
+
 export function App({ engine, theme, initial, now = Date.now, onController }: AppProps): React.ReactElement {
   const { stdout } = useStdout();
   const { isRawModeSupported } = useStdin();
@@ -56,9 +61,12 @@ export function App({ engine, theme, initial, now = Date.now, onController }: Ap
   const running = state.activeRuns.length > 0;
   useEffect(() => {
     if (!running) return;
-    const t = setInterval(() => dispatch({ type: 'tick' }), 250);
+    // One frame per tick at most: skip the tick when engine events just redrew the screen.
+    const t = setInterval(() => {
+      if (Date.now() - ctl.lastFlush > 200) dispatch({ type: 'tick' });
+    }, 250);
     return () => clearInterval(t);
-  }, [running]);
+  }, [running, ctl]);
 
   const onInput = useCallback((input: string, key: Parameters<Parameters<typeof useInput>[0]>[1]) => ctl.onKey(input, key), [ctl]);
   useInput(onInput, { isActive: isRawModeSupported === true });
@@ -90,9 +98,7 @@ export function App({ engine, theme, initial, now = Date.now, onController }: Ap
   return (
     <Box flexDirection="column" height={Math.max(1, state.size.rows - 1)} overflow="hidden">
       {lines.map((l, i) => (
-        <Text key={i} wrap="truncate-end">
-          {l}
-        </Text>
+        <Line key={i} text={l} />
       ))}
     </Box>
   );

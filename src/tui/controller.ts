@@ -33,8 +33,14 @@ export class Controller {
   constructor(deps: ControllerDeps) {
     this.state = deps.initial;
     this.d = { engine: deps.engine, exit: deps.exit, dispatch: (a) => this.dispatch(a) };
-    this.coalescer = new Coalescer((events) => this.dispatch({ type: 'engine', events }), 100);
+    this.coalescer = new Coalescer((events) => {
+      this.lastFlush = Date.now();
+      this.dispatch({ type: 'engine', events });
+    }, 100);
   }
+
+  /** When engine events were last applied (the spinner then advances with them, not on its own). */
+  lastFlush = 0;
 
   /** The store: every change goes through the reducer, then subscribers (the Ink root) re-render. */
   dispatch(a: Action): void {

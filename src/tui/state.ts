@@ -308,7 +308,7 @@ function applyEvents(s: State, events: EngineEvent[]): State {
     const h = listHeight(s, 'log');
     if (log.follow) log.top = Math.max(0, lines.length - h);
   }
-  return { ...s, dag, log, activeRuns: active };
+  return { ...s, dag, log, activeRuns: active, spinner: active.length ? (s.spinner + 1) % 1000 : s.spinner };
 }
 
 export function reducer(s: State, a: Action): State {
