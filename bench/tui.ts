@@ -153,15 +153,25 @@ async function headlessRun(dir: string): Promise<void> {
   const pid = Number(tmux('display', '-p', '-t', 'h', '#{pane_pid}').trim());
   const t0 = performance.now();
   let last = 0;
+  let ended = false;
   try {
-    for (;;) {
+    while (performance.now() - t0 < 90_000) {
       last = cpuTicks(pid);
       await new Promise((r) => setTimeout(r, 100));
     }
   } catch {
-    // the process ended
+    ended = true; // the process ended
   }
   const secs = (performance.now() - t0) / 1000;
+  if (!ended) {
+    console.log('  reference: the headless `quantflow run` did not end within 90 s; no reference this time');
+    try {
+      tmux('kill-session', '-t', 'h');
+    } catch {
+      // gone
+    }
+    return;
+  }
   console.log(`  reference: \`quantflow run\` of the same workflow headless: ${((last / HZ / secs) * 100).toFixed(2)} % of a core over ${secs.toFixed(1)} s`);
 }
 
