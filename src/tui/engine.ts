@@ -3,7 +3,6 @@
  * and candlestick patterns. Runs go through the same engine as `quantflow run`, in this process,
  * and are stored the same way.
  */
-import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { sharedDb } from '../core/db.js';
 import { loadWorkflowFile, formatDiagnostic } from '../workflow/dialect/load.js';
@@ -12,6 +11,7 @@ import { RunStore } from '../workflow/store.js';
 import type { RunHandle } from '../workflow/runner/index.js';
 import type { MarketStore } from '../market/store.js';
 import type { Bars } from '../market/bars.js';
+import { findWorkflowFiles } from '../workflow/dialect/discover.js';
 import type { BacktestView, DagTask, ModelItem, Occurrence, PatternItem, PickItem, RunItem, SymbolItem, TaskLive, WorkflowEntry } from './types.js';
 import type { EngineEvent } from './engine-events.js';
 
@@ -21,29 +21,6 @@ export interface EngineOptions {
   cwd?: string;
 }
 
-function yamlFiles(dir: string, depth = 0): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  let entries: string[];
-  try {
-    entries = readdirSync(dir).sort();
-  } catch {
-    return [];
-  }
-  for (const e of entries) {
-    if (e.startsWith('.') || e === 'node_modules') continue;
-    const p = join(dir, e);
-    let st;
-    try {
-      st = statSync(p);
-    } catch {
-      continue;
-    }
-    if (st.isDirectory() && depth < 2) out.push(...yamlFiles(p, depth + 1));
-    else if (st.isFile() && /\.ya?ml$/i.test(e)) out.push(p);
-  }
-  return out;
-}
 
 export class Engine {
   readonly dbPath: string;
@@ -85,7 +62,7 @@ export class Engine {
   }
 
   scanWorkflows(): WorkflowEntry[] {
-    const files = [...new Set(this.dirs.flatMap((d) => yamlFiles(d)))];
+    const files = [...new Set(this.dirs.flatMap((d) => findWorkflowFiles(d, 2)))];
     const out: WorkflowEntry[] = [];
     for (const file of files) {
       const r = loadWorkflowFile(file, { cwd: this.cwd });
@@ -265,6 +242,12 @@ export class Engine {
       }
       return { date, rank: p.rank, code: p.code, name: p.name, score: p.score, next };
     });
+  }
+
+  /** Whether the store holds any of these codes as synthetic (demo) symbols: no live quotes then. */
+  async synthetic(codes: string[]): Promise<boolean> {
+    await this.loadMarket();
+    return codes.some((c) => this.marketStore.getSymbol(c)?.synthetic === true);
   }
 
   async models(): Promise<{ items: ModelItem[]; backtest?: BacktestView }> {
