@@ -36,6 +36,7 @@ export function App({ engine, theme, initial, now = Date.now, onController }: Ap
         engine,
         initial: { ...initialState({ cols: stdout.columns || 80, rows: stdout.rows || 24 }), ...initial },
         exit: () => exit(),
+        now,
       }),
     // One controller for the app's life.
     // eslint-disable-next-line react-hooks/exhaustive-deps

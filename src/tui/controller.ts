@@ -11,11 +11,15 @@ import { Coalescer, type EngineEvent } from './engine-events.js';
 import type { Intent, Occurrence } from './types.js';
 import { topoSort } from '../render/dag-model.js';
 import { MIN_COLS, MIN_ROWS } from './views/frame.js';
+import { PicksMonitor, type QuoteFetcher } from './monitor.js';
 
 export interface ControllerDeps {
   engine: Engine;
   initial: State;
   exit: () => void;
+  /** The live picks monitor's clock and quote source (tests inject them; default: now, live providers). */
+  now?: () => number;
+  fetchQuotes?: QuoteFetcher;
 }
 
 const PERIODS = ['day', 'week', 'month'] as const;
@@ -26,12 +30,15 @@ export class Controller {
   private patternsStarted = false;
   private marketStarted: Promise<void> | undefined;
   private quitting = false;
+  private monitor?: PicksMonitor;
+  private readonly monitorDeps: Pick<ControllerDeps, 'now' | 'fetchQuotes'>;
   private state: State;
   private listeners = new Set<() => void>();
   private readonly d: { engine: Engine; exit: () => void; dispatch: (a: Action) => void };
 
   constructor(deps: ControllerDeps) {
     this.state = deps.initial;
+    this.monitorDeps = { now: deps.now, fetchQuotes: deps.fetchQuotes };
     this.d = { engine: deps.engine, exit: deps.exit, dispatch: (a) => this.dispatch(a) };
     this.coalescer = new Coalescer((events) => {
       this.lastFlush = Date.now();
@@ -71,6 +78,7 @@ export class Controller {
   }
 
   dispose(): void {
+    this.monitor?.stop();
     this.coalescer.dispose();
   }
 
@@ -366,15 +374,36 @@ export class Controller {
     if (sc === 'market') void this.ensureMarket();
     if (sc === 'patterns') void this.ensurePatterns();
     if (sc === 'picks' && !this.s.picks.loaded) void this.loadPicks();
+    else if (sc === 'picks') this.monitor?.start();
+    if (sc !== 'picks') this.monitor?.stop();
     if (sc === 'model' && !this.s.model.loaded) void this.loadModels();
   }
 
   private async loadPicks(): Promise<void> {
     try {
-      this.d.dispatch({ type: 'picks', items: await this.d.engine.picks() });
+      const items = await this.d.engine.picks();
+      this.d.dispatch({ type: 'picks', items });
+      await this.startMonitor(items.filter((x) => x.date === items[0]?.date).map((x) => x.code));
     } catch (e) {
       this.status(`picks: ${(e as Error).message}`, 'err');
     }
+  }
+
+  /** The live monitor of the latest picks: refreshes while the Picks screen is shown. */
+  private async startMonitor(codes: string[]): Promise<void> {
+    this.monitor?.stop();
+    this.monitor = undefined;
+    if (codes.length === 0) return;
+    const synthetic = await this.d.engine.synthetic(codes);
+    const clock = this.monitorDeps.now;
+    this.monitor = new PicksMonitor({
+      codes,
+      synthetic,
+      now: clock ? () => new Date(clock()) : undefined,
+      fetch: this.monitorDeps.fetchQuotes,
+      onChange: (live) => this.d.dispatch({ type: 'picks-live', live }),
+    });
+    if (this.s.screen === 'picks') this.monitor.start();
   }
 
   private async loadModels(): Promise<void> {

@@ -19,6 +19,7 @@ import type {
   WorkflowEntry,
 } from './types.js';
 import type { EngineEvent } from './engine-events.js';
+import type { MonitorState } from './monitor.js';
 
 export interface State {
   screen: Screen;
@@ -66,7 +67,8 @@ export interface State {
     synthetic: boolean;
     loading?: string;
   };
-  picks: ListState & { items: PickItem[]; loaded: boolean };
+  /** `live`: the live monitor of the latest picks (status line, change today). */
+  picks: ListState & { items: PickItem[]; loaded: boolean; live?: MonitorState };
   model: ListState & { items: ModelItem[]; loaded: boolean; backtest?: BacktestView };
   patterns: ListState & {
     items: PatternItem[];
@@ -126,6 +128,7 @@ export type Action =
   | { type: 'occurrences'; name: string; items: Occurrence[] }
   | { type: 'close-occurrences' }
   | { type: 'picks'; items: PickItem[] }
+  | { type: 'picks-live'; live: MonitorState }
   | { type: 'models'; items: ModelItem[]; backtest?: BacktestView };
 
 /** Rows of the screen body: the frame is rows-1 tall (Ink 6.8 clears the screen otherwise), minus tab bar, status and help bar. */
@@ -147,6 +150,9 @@ export function listHeight(s: State, screen: Screen = s.screen): number {
       return Math.max(3, h - 2);
     case 'patterns':
       return Math.max(3, h - 2);
+    case 'picks':
+      // head line, live-monitor status line, table header
+      return Math.max(3, h - 3);
     default:
       return Math.max(3, h - 1);
   }
@@ -416,6 +422,8 @@ export function reducer(s: State, a: Action): State {
       return { ...s, patterns: { ...s.patterns, occ: undefined } };
     case 'picks':
       return { ...s, picks: { ...s.picks, items: a.items, loaded: true } };
+    case 'picks-live':
+      return { ...s, picks: { ...s.picks, live: a.live } };
     case 'models':
       return { ...s, model: { ...s.model, items: a.items, backtest: a.backtest, loaded: true } };
   }
