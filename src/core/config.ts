@@ -5,8 +5,15 @@
 import { existsSync, readFileSync, mkdirSync, writeFileSync, renameSync, chmodSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { parse, stringify } from 'yaml';
+import { createRequire } from 'node:module';
 import { badInput } from './errors.js';
+
+// The YAML parser is loaded only when a config file exists: every command resolves settings, and
+// `quantflow --help` must not pay for a parser it does not use.
+let yamlModule: typeof import('yaml') | undefined;
+function yaml(): typeof import('yaml') {
+  return (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
+}
 
 export type ConfigValues = Record<string, unknown>;
 
@@ -23,7 +30,7 @@ export function loadConfigFile(env: NodeJS.ProcessEnv = process.env): ConfigValu
   let values: ConfigValues = {};
   if (existsSync(path)) {
     try {
-      const parsed = parse(readFileSync(path, 'utf8'));
+      const parsed = yaml().parse(readFileSync(path, 'utf8'));
       if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) values = parsed as ConfigValues;
       else if (parsed != null) throw new Error('the top level must be a mapping');
     } catch (e) {
@@ -79,7 +86,7 @@ export function writeConfigValue(key: string, value: unknown, env: NodeJS.Proces
   node[parts[parts.length - 1]!] = value;
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, stringify(values), { mode: 0o600 });
+  writeFileSync(tmp, yaml().stringify(values), { mode: 0o600 });
   chmodSync(tmp, 0o600);
   renameSync(tmp, path);
   cached = undefined;

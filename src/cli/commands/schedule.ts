@@ -6,7 +6,6 @@
 import type { Command } from 'commander';
 import { action, globals, intOption, printJson } from '../action.js';
 import { ExitCode, badInput } from '../../core/errors.js';
-import { resolveDbPath } from '../../core/config.js';
 
 interface ScheduleFlags {
   count?: number;
@@ -76,6 +75,7 @@ async function scheduler(opts: SchedulerFlags, cmd: Command): Promise<number> {
   const dir = opts.workflows ?? 'workflows';
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw badInput(`--workflows: no folder ${dir}`);
   const { Scheduler } = await import('../../workflow/schedule/scheduler.js');
+  const { resolveDbPath } = await import('../../core/config.js');
   const s = new Scheduler({ dbPath: resolveDbPath(globals(cmd).db), dir, compat: opts.compat, parallel: opts.parallel });
   let interrupted = false;
   const onSignal = (): void => {
