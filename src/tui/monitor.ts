@@ -194,7 +194,10 @@ export class PicksMonitor {
   }
 
   private set(patch: Partial<MonitorState>): void {
-    this.st = { ...this.st, ...patch };
+    const next = { ...this.st, ...patch };
+    // Nothing the user sees changed (e.g. every refresh while closed): no new state, no redraw.
+    if (next.status === this.st.status && next.message === this.st.message && next.lastUpdate === this.st.lastUpdate && next.quotes === this.st.quotes) return;
+    this.st = next;
     try {
       this.onChange?.(this.st);
     } catch {

@@ -111,10 +111,14 @@ describe('PicksMonitor', () => {
 
   it('out of session (lunch break, weekend): no fetch, status closed with the next session', async () => {
     clock = LUNCH;
-    const m = monitor();
+    let changes = 0;
+    const m = monitor({ onChange: () => changes++ });
     let st = await m.refresh();
     expect(st.status).toBe('closed');
     expect(st.message).toBe('market closed · next session Thu 13:00 Asia/Shanghai');
+    clock = shanghai(3, 12, 30);
+    expect(await m.refresh()).toBe(st); // nothing new to show: no redraw
+    expect(changes).toBe(1);
     clock = SATURDAY;
     st = await m.refresh();
     expect(st.message).toBe('market closed · next session Mon 09:30 Asia/Shanghai');
