@@ -14,7 +14,9 @@
  *
  * Errors are QuantflowErrors (exit 2) pointing at `path:line:col`.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultWorkflowsDir } from '../core/paths.js';
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node } from 'yaml';
 import { badInput, type SourceLocation } from '../core/errors.js';
 import type { IndicatorEntry } from './features/indicator.js';
@@ -164,8 +166,13 @@ export function parseConfigYaml(text: string, file = '<config>'): AnalysisConfig
   return cfg;
 }
 
-/** Loads a config file: YAML when it ends in .yaml/.yml, else the text format. */
-export function loadAnalysisConfig(path: string = DEFAULT_CONFIG_PATH): AnalysisConfig {
+/**
+ * Loads a config file: YAML when it ends in .yaml/.yml, else the text format. Without a path, the
+ * default workflows/feature_signal.txt is looked up in the working folder, then in quantflow's own
+ * workflows/ (so every command works from any folder).
+ */
+export function loadAnalysisConfig(file?: string): AnalysisConfig {
+  const path = file ?? (existsSync(DEFAULT_CONFIG_PATH) ? DEFAULT_CONFIG_PATH : join(defaultWorkflowsDir, 'feature_signal.txt'));
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

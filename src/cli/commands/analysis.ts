@@ -22,17 +22,10 @@ async function openDb(cmd: Command) {
   return sharedDb(resolveDbPath(globals(cmd).db));
 }
 
-/** The config file; the default workflows/feature_signal.txt is looked up in the cwd, then in quantflow's own workflows/. */
+/** The config file (default: workflows/feature_signal.txt, see loadAnalysisConfig). */
 async function loadConfig(file: string | undefined) {
-  const { loadAnalysisConfig, DEFAULT_CONFIG_PATH } = await import('../../analysis/config.js');
-  const path = file ?? DEFAULT_CONFIG_PATH;
-  if (path === DEFAULT_CONFIG_PATH) {
-    const { existsSync } = await import('node:fs');
-    const { defaultWorkflowsDir } = await import('../../core/paths.js');
-    const { join } = await import('node:path');
-    if (!existsSync(path)) return loadAnalysisConfig(join(defaultWorkflowsDir, 'feature_signal.txt'));
-  }
-  return loadAnalysisConfig(path);
+  const { loadAnalysisConfig } = await import('../../analysis/config.js');
+  return loadAnalysisConfig(file);
 }
 
 async function ensureMarket(db: Awaited<ReturnType<typeof openDb>>) {

@@ -24,7 +24,8 @@ function fmt(v: number | null | undefined, digits = 4): string {
 
 function parseDate(v: string): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
-  if (!m) throw badInput(`expected a date YYYY-MM-DD, got "${v}"`);
+  const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
+  if (!m || !d || d.getUTCMonth() !== Number(m[2]) - 1 || d.getUTCDate() !== Number(m[3])) throw badInput(`expected a date YYYY-MM-DD, got "${v}"`);
   return Number(m[1]) * 10000 + Number(m[2]) * 100 + Number(m[3]);
 }
 
@@ -238,6 +239,9 @@ export function register(program: Command): void {
     .option('--json', 'print the report (with the daily equity curve) as JSON')
     .action(
       action(async (opts, cmd: Command) => {
+        const from = parseDate(opts.from);
+        const to = parseDate(opts.to);
+        if (from > to) throw badInput(`--from ${opts.from} is after --to ${opts.to}`);
         const { db } = await store(cmd);
         const { loadAnalysisConfig } = await import('../../analysis/config.js');
         const { buildDataset } = await import('../../ml/dataset/build.js');
@@ -247,8 +251,8 @@ export function register(program: Command): void {
         const table = await buildDataset(db, { kind: 'train', config: loadAnalysisConfig(opts.config), labelKind: opts.label, windowDates: Number.MAX_SAFE_INTEGER });
         const params = parseParamPairs((opts.params as string[]).flatMap((p) => p.split(/\s+/)).filter(Boolean));
         const r = await backtest(table, {
-          from: parseDate(opts.from),
-          to: parseDate(opts.to),
+          from,
+          to,
           retrainEvery: opts.retrainEvery,
           window: opts.window,
           top: opts.top,
