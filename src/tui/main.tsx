@@ -41,7 +41,7 @@ export async function mountTui(opts: TuiOptions): Promise<number> {
   process.on('SIGHUP', onHup);
   process.on('uncaughtException', onCrash);
   process.on('unhandledRejection', onCrash);
-  const app = render(<App engine={engine} theme={theme} />, { exitOnCtrlC: false, patchConsole: true, maxFps: 10 });
+  const app = render(<App engine={engine} theme={theme} />, { exitOnCtrlC: false, patchConsole: true, maxFps: 10, incrementalRendering: true });
   try {
     await app.waitUntilExit();
   } catch (e) {
