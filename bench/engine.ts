@@ -10,10 +10,11 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { bundleOf, taskDef, workflowDef } from '../test/support/workflow-defs.js';
 import Database from 'better-sqlite3';
 import { startRun } from '../src/workflow/runner/index.js';
 import { closeSharedDbs } from '../src/core/db.js';
-import type { TaskDef, TaskType, WorkflowBundle, WorkflowDef } from '../src/workflow/model.js';
+import type { TaskDef, TaskType, WorkflowBundle } from '../src/workflow/model.js';
 
 const noopTasks = Number(process.argv[2] ?? 2000);
 const shellTasks = Number(process.argv[3] ?? 200);
@@ -29,42 +30,10 @@ function generate(n: number, type: TaskType, script: string | undefined, dir: st
       const k = 1 + Math.floor(rnd() * 3);
       for (let j = 0; j < k; j++) deps.add(`t${Math.max(0, i - 1 - Math.floor(rnd() * 20))}`);
     }
-    tasks.push({
-      name: `t${i}`,
-      type,
-      typeAsWritten: type,
-      deps: [...deps],
-      flag: 'YES',
-      priority: 'MEDIUM',
-      workerGroup: 'default',
-      delayTime: 0,
-      failRetryTimes: 0,
-      failRetryInterval: 1,
-      timeout: 0,
-      localParams: [],
-      script,
-      raw: {},
-      loc: { file: join(dir, 'bench.yaml'), line: 1, col: 1 },
-    });
+    tasks.push(taskDef(`t${i}`, { type, typeAsWritten: type, deps: [...deps], script, loc: { file: join(dir, 'bench.yaml'), line: 1, col: 1 } }));
   }
-  const root: WorkflowDef = {
-    name: `bench_${type.toLowerCase()}_${n}`,
-    file: join(dir, 'bench.yaml'),
-    project: 'bench',
-    workerGroup: 'default',
-    warningType: 'NONE',
-    warningGroupId: 0,
-    executionType: 'PARALLEL',
-    releaseState: 'online',
-    timeout: 0,
-    onlineSchedule: false,
-    timezone: 'UTC',
-    params: { p: 'v' },
-    run: false,
-    tasks,
-    loc: { file: join(dir, 'bench.yaml'), line: 1, col: 1 },
-  };
-  return { root, byName: new Map([[root.name, root]]), order: [root] };
+  const root = workflowDef(`bench_${type.toLowerCase()}_${n}`, join(dir, 'bench.yaml'), tasks, { project: 'bench', timezone: 'UTC', params: { p: 'v' } });
+  return bundleOf(root);
 }
 
 function bareSqlite(dbPath: string, n: number): number {

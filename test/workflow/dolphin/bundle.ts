@@ -3,46 +3,16 @@
  * children; Shell tasks with local_params; a SageMaker task), as the loader would produce it.
  */
 import type { TaskDef, WorkflowBundle, WorkflowDef } from '../../../src/workflow/model.js';
+import { taskDef, workflowDef } from '../../support/workflow-defs.js';
 
 const loc = (file: string, line: number) => ({ file, line, col: 5 });
 
 export function task(file: string, line: number, t: Partial<TaskDef> & Pick<TaskDef, 'name' | 'type'>): TaskDef {
-  return {
-    typeAsWritten: t.type,
-    deps: [],
-    flag: 'YES',
-    priority: 'MEDIUM',
-    workerGroup: 'default',
-    delayTime: 0,
-    failRetryTimes: 0,
-    failRetryInterval: 1,
-    timeout: 0,
-    localParams: [],
-    raw: {},
-    loc: loc(file, line),
-    ...t,
-  };
+  return taskDef(t.name, { typeAsWritten: t.type, loc: loc(file, line), ...t });
 }
 
 export function workflow(name: string, tasks: TaskDef[], extra: Partial<WorkflowDef> = {}): WorkflowDef {
-  return {
-    name,
-    file: `/wf/${name}.yaml`,
-    project: 'project-pydolphin',
-    workerGroup: 'default',
-    warningType: 'NONE',
-    warningGroupId: 0,
-    executionType: 'PARALLEL',
-    releaseState: 'online',
-    timeout: 0,
-    onlineSchedule: false,
-    timezone: 'Asia/Shanghai',
-    params: { project: 'stock' },
-    run: false,
-    tasks,
-    loc: loc(`/wf/${name}.yaml`, 2),
-    ...extra,
-  };
+  return workflowDef(name, `/wf/${name}.yaml`, tasks, { project: 'project-pydolphin', params: { project: 'stock' }, loc: loc(`/wf/${name}.yaml`, 2), ...extra });
 }
 
 export function bundleOf(order: WorkflowDef[]): WorkflowBundle {
