@@ -274,23 +274,8 @@ export function recoverRun(opts: RunOptions & { runId: number }): RunHandle {
   const prior = priorOf(store, run.id);
   const toRun = recoverSet(wf, prior, selectionOf(wf, run.options));
   store.reopenRun(run.id, 'START_FAILURE_TASK_PROCESS', { bumpRunTimes: false });
-  return handleFor({
-    store,
-    opts,
-    events: new Emitter<RunEvents>(),
-    workflow: wf,
-    runId: run.id,
-    startup: { ...run.params, ...(opts.params ?? {}) },
-    globalOverrides: {},
-    initialVarPool: {},
-    toRun,
-    prior,
-    base: run.options.scheduleTime ? new Date(run.options.scheduleTime) : new Date(run.startTime),
-    mode: 'recover',
-    failureStrategy: opts.failureStrategy ?? run.options.failureStrategy ?? 'CONTINUE',
-    parallel: opts.parallel && opts.parallel > 0 ? opts.parallel : (run.options.parallel ?? parallel),
-    dryRun: false,
-  });
+  const base = run.options.scheduleTime ? new Date(run.options.scheduleTime) : new Date(run.startTime);
+  return reopen(store, opts, run, parallel, { toRun, prior, base, mode: 'recover' });
 }
 
 /** Rerun: the whole DAG (of the original selection) again in the same run id; old attempts stay as history. */
@@ -298,23 +283,32 @@ export function rerunRun(opts: RunOptions & { runId: number }): RunHandle {
   const { store, parallel } = common(opts);
   const wf = opts.bundle.root;
   const run = existingRun(store, opts.runId, wf);
-  const o = run.options;
-  const toRun = selectionOf(wf, o);
+  const toRun = selectionOf(wf, run.options);
   store.supersedeTasks(run.id);
   store.reopenRun(run.id, 'REPEAT_RUNNING', { bumpRunTimes: true });
+  const base = run.options.scheduleTime ? new Date(run.options.scheduleTime) : new Date();
+  return reopen(store, opts, run, parallel, { toRun, prior: new Map(), base, mode: 'rerun' });
+}
+
+/** Runs an existing run again (recover, rerun) with its recorded params, strategy and parallelism unless overridden. */
+function reopen(
+  store: RunStore,
+  opts: RunOptions & { runId: number },
+  run: ReturnType<typeof existingRun>,
+  parallel: number,
+  pass: { toRun: Set<string>; prior: Map<string, PriorTask>; base: Date; mode: 'recover' | 'rerun' },
+): RunHandle {
+  const o = run.options;
   return handleFor({
     store,
     opts,
     events: new Emitter<RunEvents>(),
-    workflow: wf,
+    workflow: opts.bundle.root,
     runId: run.id,
     startup: { ...run.params, ...(opts.params ?? {}) },
     globalOverrides: {},
     initialVarPool: {},
-    toRun,
-    prior: new Map(),
-    base: o.scheduleTime ? new Date(o.scheduleTime) : new Date(),
-    mode: 'rerun',
+    ...pass,
     failureStrategy: opts.failureStrategy ?? o.failureStrategy ?? 'CONTINUE',
     parallel: opts.parallel && opts.parallel > 0 ? opts.parallel : (o.parallel ?? parallel),
     dryRun: false,
