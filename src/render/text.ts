@@ -77,13 +77,8 @@ export function compactNumber(n: number): string {
   return String(Math.round(n));
 }
 
-/** 20210930 -> "2021-09-30". */
-export function formatDate(d: number): string {
-  const y = Math.floor(d / 10000);
-  const m = Math.floor(d / 100) % 100;
-  const day = d % 100;
-  return `${y}-${String(m).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-}
+/** 20210930 -> "2021-09-30" (the store's date encoding; see core/time). */
+export { yyyymmddToIso as formatDate } from '../core/time.js';
 
 /** Milliseconds -> "0.4s", "12s", "3m05s", "1h02m". */
 export function formatDuration(ms: number): string {
