@@ -93,42 +93,44 @@ export class Engine {
     return this.bundles.get(file);
   }
 
-  /** The root's tasks, each SubProcess followed by its child workflow's tasks (one level). */
+  /**
+   * The root's tasks, each SubProcess followed by its child workflow's tasks, recursively (ids are
+   * paths: `sub/child/grandchild`). A workflow already on the path is not expanded again (the
+   * loader rejects such cycles; this only keeps a bad bundle from looping).
+   */
   dagTasks(bundle: WorkflowBundle): DagTask[] {
     const out: DagTask[] = [];
-    for (const t of bundle.root.tasks) {
-      out.push({ id: t.name, name: t.name, deps: [...t.deps], type: t.type, indent: 0, maxAttempts: t.failRetryTimes + 1 });
-      if (t.type === 'SUB_PROCESS' && t.childWorkflow) {
-        const child = bundle.byName.get(t.childWorkflow);
-        if (!child) continue;
-        for (const c of child.tasks) {
-          const deps = c.deps.length ? c.deps.map((d) => `${t.name}/${d}`) : [t.name];
-          out.push({ id: `${t.name}/${c.name}`, name: c.name, deps, type: c.type, indent: 1, parent: t.name, maxAttempts: c.failRetryTimes + 1 });
-        }
+    const walk = (wf: WorkflowBundle['root'], prefix: string, parent: string | undefined, depth: number, path: Set<string>) => {
+      for (const t of wf.tasks) {
+        const id = prefix + t.name;
+        const deps = t.deps.length ? t.deps.map((d) => prefix + d) : parent ? [parent] : [];
+        out.push({ id, name: t.name, deps, type: t.type, indent: depth, parent, maxAttempts: t.failRetryTimes + 1 });
+        const child = t.type === 'SUB_PROCESS' && t.childWorkflow ? bundle.byName.get(t.childWorkflow) : undefined;
+        if (child && !path.has(child.name)) walk(child, `${id}/`, id, depth + 1, new Set(path).add(child.name));
       }
-    }
+    };
+    walk(bundle.root, '', undefined, 0, new Set([bundle.root.name]));
     return out;
   }
 
-  /** Task states of a stored run (and of its sub-workflow runs), keyed like dagTasks ids. */
+  /** Task states of a stored run and of its sub-workflow runs at any depth, keyed like dagTasks ids. */
   liveOf(runId: number): Record<string, TaskLive> {
     const out: Record<string, TaskLive> = {};
-    for (const [name, t] of this.runs.currentTasks(runId)) {
-      out[name] = {
-        state: t.state,
-        attempt: t.attempt,
-        taskInstanceId: t.id,
-        start: t.startTime ?? undefined,
-        end: t.endTime ?? undefined,
-        message: t.message ?? undefined,
-        childRunId: t.childRunId ?? undefined,
-      };
-      if (t.childRunId) {
-        for (const [cn, c] of this.runs.currentTasks(t.childRunId)) {
-          out[`${name}/${cn}`] = { state: c.state, attempt: c.attempt, taskInstanceId: c.id, start: c.startTime ?? undefined, end: c.endTime ?? undefined, message: c.message ?? undefined };
-        }
+    const walk = (id: number, prefix: string, depth: number) => {
+      for (const [name, t] of this.runs.currentTasks(id)) {
+        out[prefix + name] = {
+          state: t.state,
+          attempt: t.attempt,
+          taskInstanceId: t.id,
+          start: t.startTime ?? undefined,
+          end: t.endTime ?? undefined,
+          message: t.message ?? undefined,
+          childRunId: t.childRunId ?? undefined,
+        };
+        if (t.childRunId && depth < 16) walk(t.childRunId, `${prefix}${name}/`, depth + 1);
       }
-    }
+    };
+    walk(runId, '', 0);
     return out;
   }
 

@@ -253,10 +253,10 @@ function applyEvents(s: State, events: EngineEvent[]): State {
       liveChanged = true;
     }
   };
-  const idFor = (runId: number, parentRunId: number | undefined, name: string): string | undefined => {
+  const idFor = (runId: number, name: string): string | undefined => {
     if (runId === dag.runId) return name;
-    if (parentRunId === undefined) return undefined;
-    for (const t of dag.tasks) if (t.indent === 0 && live[t.id]?.childRunId === runId) return `${t.id}/${name}`;
+    // A sub-workflow run at any depth: the task whose child run it is gives the id's prefix.
+    for (const t of dag.tasks) if (live[t.id]?.childRunId === runId) return `${t.id}/${name}`;
     return undefined;
   };
   const newLines: string[] = [];
@@ -268,7 +268,7 @@ function applyEvents(s: State, events: EngineEvent[]): State {
       } else active = active.filter((r) => r !== e.runId);
       if (e.runId === dag.runId) runState = e.state;
     } else if (e.kind === 'task') {
-      const id = idFor(e.runId, e.parentRunId, e.name);
+      const id = idFor(e.runId, e.name);
       if (!id) continue;
       touch();
       const prev = live[id];
@@ -287,12 +287,12 @@ function applyEvents(s: State, events: EngineEvent[]): State {
       };
       if (log.runId === e.runId && log.task === e.name && e.attempt > log.attempts) log = { ...log, attempts: e.attempt };
     } else if (e.kind === 'progress') {
-      const id = idFor(e.runId, undefined, e.name);
+      const id = idFor(e.runId, e.name);
       if (!id || !live[id]) continue;
       touch();
       live[id] = { ...live[id]!, progress: { done: e.done, total: e.total, label: e.label } };
     } else if (e.kind === 'step') {
-      const id = idFor(e.runId, undefined, e.name);
+      const id = idFor(e.runId, e.name);
       if (!id) continue;
       touch();
       const cur = live[id] ?? { state: 'RUNNING_EXECUTION', attempt: 1 };
