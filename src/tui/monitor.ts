@@ -4,6 +4,9 @@
  * today and the picks' equal-weight average against the market's benchmark index, and keeps the
  * last known values when no quote source answers. Out of session it fetches nothing. It never
  * throws into the UI: every failure becomes a status and a message; `stop()` clears its timer.
+ * Picks from several markets (A-shares with US or Hong Kong names) are grouped by the session
+ * calendar they trade on: each group has its own session, benchmark and average, and only the
+ * groups in session are fetched.
  */
 import { benchmarkOf, marketOf } from '../market/codes.js';
 import { sessionMarketOf, sessionState, SESSIONS, type SessionMarket } from '../market/sessions.js';
@@ -20,6 +23,17 @@ export interface MonitorQuote {
   time: string;
 }
 
+/** One session calendar's share of the picks. */
+export interface MarketGroup {
+  market: SessionMarket;
+  codes: string[];
+  /** In session at the last refresh. */
+  open: boolean;
+  /** Equal-weight average of this group's change today, over its picks with a quote. */
+  average?: number;
+  benchmark: { code: string; name: string; change?: number };
+}
+
 export interface MonitorState {
   status: MonitorStatus;
   /** When quotes were last received (undefined: never). */
@@ -28,7 +42,10 @@ export interface MonitorState {
   quotes: Record<string, MonitorQuote>;
   /** Equal-weight average of the picks' change today (fraction), over the picks with a quote. */
   average?: number;
+  /** The benchmark of the top pick's market (groups[0]). */
   benchmark: { code: string; name: string; change?: number };
+  /** Per session calendar, in the order of each market's first pick. */
+  groups: MarketGroup[];
   /** The status line, ready to show. */
   message: string;
 }
@@ -36,7 +53,7 @@ export interface MonitorState {
 export type QuoteFetcher = (codes: string[]) => Promise<QuotesResult>;
 
 export interface MonitorOptions {
-  /** The latest picks' codes (one market: the first code's decides the session and benchmark). */
+  /** The latest picks' codes, best first (grouped by session calendar; the first code's group leads). */
   codes: string[];
   now?: () => Date;
   fetch?: QuoteFetcher;
@@ -48,7 +65,27 @@ export interface MonitorOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-const BENCHMARK_NAMES: Record<string, string> = { 'sh.000300': 'CSI 300', '^GSPC': 'S&P 500' };
+const BENCHMARK_NAMES: Record<string, string> = { 'sh.000300': 'CSI 300', '^GSPC': 'S&P 500', '^HSI': 'Hang Seng' };
+const MARKET_LABELS: Record<SessionMarket, string> = { cn: 'A-shares', us: 'US', hk: 'HK' };
+
+/** A session calendar's benchmark index: CSI 300, S&P 500, Hang Seng. */
+function benchmarkFor(market: SessionMarket, firstCode: string): string {
+  return market === 'hk' ? '^HSI' : benchmarkOf(marketOf(firstCode));
+}
+
+function groupCodes(codes: string[]): MarketGroup[] {
+  const groups: MarketGroup[] = [];
+  for (const code of codes) {
+    const market = sessionMarketOf(code);
+    let g = groups.find((x) => x.market === market);
+    if (!g) {
+      const bench = benchmarkFor(market, code);
+      groups.push((g = { market, codes: [], open: false, benchmark: { code: bench, name: BENCHMARK_NAMES[bench] ?? bench } }));
+    }
+    g.codes.push(code);
+  }
+  return groups;
+}
 
 /** The refresh interval from the environment: QUANTFLOW_MONITOR_SECONDS (at least 1), else 30 s. */
 export function monitorIntervalMs(env: NodeJS.ProcessEnv = process.env): number {
@@ -89,6 +126,7 @@ function shortError(msg: string): string {
 }
 
 export class PicksMonitor {
+  /** The top pick's session calendar. */
   readonly market: SessionMarket;
   readonly intervalMs: number;
   private readonly codes: string[];
@@ -102,15 +140,14 @@ export class PicksMonitor {
 
   constructor(opts: MonitorOptions) {
     this.codes = [...new Set(opts.codes)];
-    const first = this.codes[0] ?? 'sh.000300';
-    this.market = sessionMarketOf(first);
+    const groups = groupCodes(this.codes.length ? this.codes : ['sh.000300']);
+    this.market = groups[0]!.market;
     this.now = opts.now ?? (() => new Date());
     this.fetcher = opts.fetch ?? defaultFetch;
     this.intervalMs = opts.intervalMs ?? monitorIntervalMs(opts.env);
     this.synthetic = opts.synthetic ?? false;
     this.onChange = opts.onChange;
-    const bench = benchmarkOf(marketOf(first));
-    this.st = { status: 'idle', quotes: {}, benchmark: { code: bench, name: BENCHMARK_NAMES[bench] ?? bench }, message: 'live monitor starting…' };
+    this.st = { status: 'idle', quotes: {}, benchmark: groups[0]!.benchmark, groups, message: 'live monitor starting…' };
   }
 
   get state(): MonitorState {
@@ -153,16 +190,21 @@ export class PicksMonitor {
     if (this.codes.length === 0) return this.set({ status: 'closed', message: 'no picks to monitor' });
     if (this.synthetic) return this.set({ status: 'synthetic', message: 'synthetic market: no live quotes' });
     const now = this.now();
-    const ss = sessionState(this.market, now);
-    const tz = SESSIONS[this.market].timeZone;
-    if (!ss.open) {
-      const next = ss.nextOpen ? `next session ${fmt(tz, 'next').format(ss.nextOpen).replace(',', '')} ${tz}` : 'next session unknown';
-      return this.set({ status: 'closed', message: `market closed · ${next}${this.st.lastUpdate ? ' · last known values' : ''}` });
+    const states = this.st.groups.map((g) => ({ g, ss: sessionState(g.market, now) }));
+    const open = states.filter((x) => x.ss.open).map((x) => x.g);
+    const nextOf = (g: MarketGroup, ss: ReturnType<typeof sessionState>) => {
+      const tz = SESSIONS[g.market].timeZone;
+      return ss.nextOpen ? `next session ${fmt(tz, 'next').format(ss.nextOpen).replace(',', '')} ${tz}` : 'next session unknown';
+    };
+    const several = this.st.groups.length > 1;
+    if (open.length === 0) {
+      const next = several ? states.map(({ g, ss }) => `${MARKET_LABELS[g.market]} ${nextOf(g, ss)}`).join(' · ') : nextOf(states[0]!.g, states[0]!.ss);
+      const groups = this.st.groups.map((g) => (g.open ? { ...g, open: false } : g));
+      return this.set({ status: 'closed', groups, message: `${several ? 'markets' : 'market'} closed · ${next}${this.st.lastUpdate ? ' · last known values' : ''}` });
     }
-    const bench = this.st.benchmark.code;
     let res: QuotesResult;
     try {
-      res = await this.fetcher([...this.codes, bench]);
+      res = await this.fetcher([...open.flatMap((g) => g.codes), ...open.map((g) => g.benchmark.code)]);
     } catch (e) {
       return this.set({ status: 'source-down', message: `quotes unavailable (${shortError((e as Error)?.message ?? String(e))})${this.lastKnown()}` });
     }
@@ -172,20 +214,29 @@ export class PicksMonitor {
       return this.set({ status: 'source-down', message: `quotes unavailable (${shortError(err)})${this.lastKnown()}` });
     }
     const quotes = { ...this.st.quotes };
-    let benchChange = this.st.benchmark.change;
+    const benchChange = new Map<string, number>();
     for (const q of got) {
       const change = q.prevClose > 0 && Number.isFinite(q.prevClose) ? q.price / q.prevClose - 1 : q.changePct / 100;
       if (!Number.isFinite(change)) continue;
-      if (q.code === bench) benchChange = change;
+      if (open.some((g) => g.benchmark.code === q.code)) benchChange.set(q.code, change);
       if (this.codes.includes(q.code)) quotes[q.code] = { code: q.code, price: q.price, change, time: q.time };
     }
-    const changes = this.codes.map((c) => quotes[c]?.change).filter((x): x is number => x !== undefined);
-    const average = changes.length ? changes.reduce((a, x) => a + x, 0) / changes.length : undefined;
-    const missing = this.codes.filter((c) => !got.some((q) => q.code === c)).length;
-    const b = { ...this.st.benchmark, change: benchChange };
-    const when = fmt(tz, 'time').format(now);
-    const message = `live · refreshed ${when} · picks ${pct(average)} vs ${b.name} ${pct(b.change)}${missing ? ` · ${missing} without a quote` : ''}`;
-    this.set({ status: 'in-session', lastUpdate: now, quotes, average, benchmark: b, message });
+    const mean = (codes: string[]) => {
+      const xs = codes.map((c) => quotes[c]?.change).filter((x): x is number => x !== undefined);
+      return xs.length ? xs.reduce((a, x) => a + x, 0) / xs.length : undefined;
+    };
+    const groups = states.map(({ g, ss }) =>
+      ss.open ? { ...g, open: true, average: mean(g.codes), benchmark: { ...g.benchmark, change: benchChange.get(g.benchmark.code) ?? g.benchmark.change } } : { ...g, open: false },
+    );
+    const missing = open.flatMap((g) => g.codes).filter((c) => !got.some((q) => q.code === c)).length;
+    const when = fmt(SESSIONS[open[0]!.market].timeZone, 'time').format(now);
+    const parts = groups.map((g, i) =>
+      g.open
+        ? `${several ? `${MARKET_LABELS[g.market]} ` : ''}picks ${pct(g.average)} vs ${g.benchmark.name} ${pct(g.benchmark.change)}`
+        : `${MARKET_LABELS[g.market]} closed, ${nextOf(g, states[i]!.ss)}`,
+    );
+    const message = `live · refreshed ${when} · ${parts.join(' · ')}${missing ? ` · ${missing} without a quote` : ''}`;
+    this.set({ status: 'in-session', lastUpdate: now, quotes, average: mean(this.codes), benchmark: groups[0]!.benchmark, groups, message });
   }
 
   private lastKnown(): string {

@@ -177,6 +177,30 @@ describe('PicksMonitor', () => {
     await expect(m.refresh()).resolves.toMatchObject({ status: 'source-down', message: 'quotes unavailable (eastmoney: boom) · no values yet' });
   });
 
+  it('picks from two markets: each on its own calendar and benchmark; only the market in session is fetched', async () => {
+    const m = monitor({ codes: ['sh.600000', 'AAPL', 'sh.600036'] });
+    expect(m.state.groups.map((g) => [g.market, g.codes.join(','), g.benchmark.code])).toEqual([
+      ['cn', 'sh.600000,sh.600036', 'sh.000300'],
+      ['us', 'AAPL', '^GSPC'],
+    ]);
+    // 10:15 in Shanghai is 21:15 the evening before in New York.
+    const st = await m.refresh();
+    expect(srv.hits(QUOTES_PATH)).toHaveLength(1);
+    expect(srv.hits(QUOTES_PATH)[0]!.query.get('secids')).toBe('1.600000,1.600036,1.000300');
+    expect(srv.requests).toHaveLength(1); // no request for the US pick while New York is closed
+    expect(st.status).toBe('in-session');
+    expect(st.groups[0]).toMatchObject({ open: true, benchmark: { name: 'CSI 300' } });
+    expect(st.groups[0]!.average).toBeCloseTo(0.005, 10);
+    expect(st.groups[1]!.open).toBe(false);
+    expect(st.groups[1]!.average).toBeUndefined();
+    expect(st.message).toBe('live · refreshed 10:15:30 · A-shares picks +0.50% vs CSI 300 +1.00% · US closed, next session Thu 09:30 America/New_York');
+
+    clock = SATURDAY;
+    const closed = await m.refresh();
+    expect(closed.status).toBe('closed');
+    expect(closed.message).toBe('markets closed · A-shares next session Mon 09:30 Asia/Shanghai · US next session Mon 09:30 America/New_York · last known values');
+  });
+
   it('synthetic picks never ask a live source', async () => {
     const st = await monitor({ synthetic: true }).refresh();
     expect(st).toMatchObject({ status: 'synthetic', message: 'synthetic market: no live quotes' });
