@@ -222,7 +222,7 @@ export async function runAttempt(req: AttemptRequest): Promise<AttemptOutcome> {
       state = 'FAILURE';
       result = { ...result, message: `timed out after ${def.timeout} min` };
     }
-    const produced = { ...declaredOutputs(parser.values, outProps), ...declaredOutputs(new Map(Object.entries(result.outputs ?? {})), outProps) };
+    const produced = { ...declaredOutputs(parser.values, outProps), ...declaredOutputs(new Map(Object.entries(result.outputs ?? {})), outProps), ...result.varPool };
     const pool = { ...req.varPool, ...produced };
     if (state !== 'SUCCESS' && result.message) log('system', `${def.name} ${state}: ${result.message}`);
     finish(state, result, state === 'SUCCESS' ? pool : {}, deferStart ? startFields() : {});

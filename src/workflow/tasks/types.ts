@@ -64,8 +64,13 @@ export interface TaskResult {
   message?: string;
   /** Tasks of branches not taken (Condition, Switch): skipped with what only they feed. */
   skip?: string[];
-  /** OUT values produced by means other than stdout (SubProcess: the child's varPool). */
+  /** OUT values produced by means other than stdout; only the task's declared OUT params are kept. */
   outputs?: Record<string, string>;
+  /**
+   * OUT values passed on whole, declared or not (SubProcess: the child run's output varPool, as
+   * DolphinScheduler >= 3.2 hands a sub-workflow's varPool to the parent's downstream tasks).
+   */
+  varPool?: Record<string, string>;
   childRunId?: number;
 }
 

@@ -61,6 +61,26 @@ describe('SubProcess', () => {
     expect(readFileSync(join(dir, 'after.txt'), 'utf8').trim()).toBe('result=done');
   });
 
+  it('the child\'s output varPool reaches the parent\'s downstream tasks without an OUT param on the SubProcess task (DS >= 3.2)', async () => {
+    const { dir, db } = box();
+    const child = workflow('producer', dir, [
+      shell('first', `echo '\${setValue(dataset=ds-42)}'; echo '\${setValue(undeclared=x)}'`, { localParams: [outParam('dataset')] }),
+      shell('last', `echo "#{setValue(model=m-\${dataset})}"`, { deps: ['first'], localParams: [outParam('model')] }),
+    ]);
+    const parent = workflow('consumer', dir, [
+      task('sub', { type: 'SUB_PROCESS', typeAsWritten: 'SubWorkflow', childWorkflow: 'producer' }),
+      shell('use', 'echo "dataset=${dataset} model=${model} undeclared=${undeclared}" > use.txt', { deps: ['sub'] }),
+      shell('sideways', 'echo "model=${model}" > sideways.txt'),
+    ]);
+    const s = await startRun({ dbPath: db, bundle: bundle(parent, [child]) }).done;
+    expect(s.state).toBe('SUCCESS');
+    // Only values the child's tasks exported (declared OUT) flow (an unresolved ${x} stays literal and bash makes it empty); downstream only, not to a sibling.
+    expect(readFileSync(join(dir, 'use.txt'), 'utf8').trim()).toBe('dataset=ds-42 model=m-ds-42 undeclared=');
+    expect(readFileSync(join(dir, 'sideways.txt'), 'utf8').trim()).toBe('model=');
+    const store = openRunStore(db);
+    expect(store.currentTasks(s.id).get('sub')!.varPool).toMatchObject({ dataset: 'ds-42', model: 'm-ds-42' });
+  });
+
   it('stop() kills a running child\'s tasks: child and parent KILL, store consistent', async () => {
     const { dir, db } = box();
     const child = workflow('slowchild', dir, [shell('nap', 'sleep 20'), shell('later', 'true', { deps: ['nap'] })]);
