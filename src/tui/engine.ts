@@ -264,12 +264,13 @@ export class Engine {
         .map(([k, v]) => [k, v.gain] as [string, number])
         .sort((a, b) => b[1] - a[1]),
     }));
-    const bt = latestBacktest<{ curve?: { equity: number; baseEquity: number }[]; from?: string; to?: string; annualReturn?: number; baseAnnualReturn?: number; maxDrawdown?: number }>(db);
+    const bt = latestBacktest<{ curve?: { equity: number; baseEquity: number }[]; from?: string; to?: string; annualReturn?: number; baseAnnualReturn?: number; maxDrawdown?: number; strategy?: string; top?: number; nDrop?: number }>(db);
+    const strategy = bt?.report.strategy === 'topk-dropout' ? `TopkDropout ${bt.report.top}/${bt.report.nDrop}` : bt?.report.top ? `top ${bt.report.top}` : '';
     const backtest = bt?.report.curve?.length
       ? {
           equity: bt.report.curve.map((c) => c.equity),
           base: bt.report.curve.map((c) => c.baseEquity),
-          summary: `backtest ${bt.report.from ?? ''}..${bt.report.to ?? ''}: annual ${((bt.report.annualReturn ?? 0) * 100).toFixed(1)}% vs base ${((bt.report.baseAnnualReturn ?? 0) * 100).toFixed(1)}%, max drawdown ${((bt.report.maxDrawdown ?? 0) * 100).toFixed(1)}%`,
+          summary: `backtest ${bt.report.from ?? ''}..${bt.report.to ?? ''}${strategy ? ` ${strategy}` : ''}: annual ${((bt.report.annualReturn ?? 0) * 100).toFixed(1)}% vs base ${((bt.report.baseAnnualReturn ?? 0) * 100).toFixed(1)}%, max drawdown ${((bt.report.maxDrawdown ?? 0) * 100).toFixed(1)}%`,
         }
       : undefined;
     return { items, backtest };

@@ -153,6 +153,44 @@ describe('datasets, training and picks on a demo market', () => {
     await expect(backtest(all, { from: dates[3]!, to: dates[5]! })).rejects.toThrow(/to train on/);
   });
 
+  it("backtests Qlib's TopkDropout: names kept across days, at most n_drop replaced, held names valued from the bars", async () => {
+    const all = await buildDataset(db, { kind: 'train', config: loadAnalysisConfig(config), windowDates: Number.MAX_SAFE_INTEGER });
+    const dates = distinctDates(all.dates);
+    const from = dates[dates.length - 30]!;
+    const to = dates[dates.length - 1]!;
+    const market = new MarketStore(db);
+    const opts = { from, to, retrainEvery: 10, top: 4, params: { num_round: 20 }, threads: 1, prices: (c: string) => market.readBars(c) };
+    const r = await backtest(all, { ...opts, nDrop: 1 });
+    expect(r.strategy).toBe('topk-dropout');
+    expect(r.curve[0]!.bought).toBe(r.curve[0]!.picks);
+    for (const day of r.curve) {
+      expect(day.picks).toBeLessThanOrEqual(4);
+      expect(day.sold).toBeLessThanOrEqual(1);
+    }
+    // A day's return, recomputed from the bars: each held name's close-to-close move to the next
+    // backtest day, equally weighted, less the costs of what was bought and sold.
+    const k = 10;
+    const [day, prev, next] = [r.curve[k]!, r.curve[k - 1]!, r.curve[k + 1]!];
+    const iso = (x: string) => Number(x.replace(/-/g, ''));
+    const closeAt = (c: string, d: number) => {
+      const b = market.readBars(c);
+      let i = b.dates.length - 1;
+      while (b.dates[i]! > d) i--;
+      return b.close[i]!;
+    };
+    const moves = day.names!.map((c) => closeAt(c, iso(next.date)) / closeAt(c, iso(day.date)) - 1);
+    const cost = 0.0005 * (day.bought! / day.picks) + 0.0015 * (day.sold! / prev.picks);
+    expect(day.ret).toBeCloseTo(moves.reduce((a, x) => a + x, 0) / moves.length - cost, 12);
+    expect(day.names!.filter((c) => !prev.names!.includes(c)).length).toBe(day.bought);
+    // Replacing at most one name in four a day trades far less than the daily top N (turnover 1).
+    expect(r.turnover).toBeLessThan(0.5);
+    const daily = await backtest(all, { ...opts, top: 4 });
+    expect(daily.turnover).toBe(1);
+    // The base line does not depend on the strategy.
+    expect(r.curve.map((d) => d.base)).toEqual(daily.curve.map((d) => d.base));
+    await expect(backtest(all, { ...opts, nDrop: 5 })).rejects.toThrow(/n_drop/);
+  });
+
   it('says what to do when the chain has not run', () => {
     const empty = join(tmp.dir, 'empty.db');
     const r = runCli(['dataset', 'build', '--config', config], { env: { QUANTFLOW_DB: empty } });

@@ -224,12 +224,13 @@ export function register(program: Command): void {
 
   program
     .command('backtest')
-    .description('walk-forward backtest: refit every K signal dates on the trailing window, hold the top N for a day, after costs')
+    .description('walk-forward backtest: refit every K signal dates on the trailing window, hold the top N for a day (or TopkDropout with --n-drop), after costs')
     .requiredOption('--from <date>', 'first day (YYYY-MM-DD)')
     .requiredOption('--to <date>', 'last day (YYYY-MM-DD)')
     .option('--retrain-every <k>', 'refit every k signal dates', intOption('--retrain-every'), 20)
     .option('--window <n>', 'signal dates in each training window', intOption('--window'), 121)
     .option('--top <n>', 'stocks held each day', intOption('--top'), 2)
+    .option('--n-drop <k>', "Qlib's TopkDropout: keep the top N across days, replacing at most k a day", intOption('--n-drop'))
     .option('--buy-cost <x>', 'cost of buying, as a fraction', parseFloat, 0.0005)
     .option('--sell-cost <x>', 'cost of selling, as a fraction', parseFloat, 0.0015)
     .option('--label <kind>', 'next_close | qlib', labelOption, 'next_close')
@@ -250,6 +251,9 @@ export function register(program: Command): void {
         const { saveBacktest } = await import('../../ml/registry.js');
         const table = await buildDataset(db, { kind: 'train', config: loadAnalysisConfig(opts.config), labelKind: opts.label, windowDates: Number.MAX_SAFE_INTEGER });
         const params = parseParamPairs((opts.params as string[]).flatMap((p) => p.split(/\s+/)).filter(Boolean));
+        if (opts.nDrop !== undefined && opts.nDrop > opts.top) throw badInput(`--n-drop ${opts.nDrop} is more than --top ${opts.top}`);
+        const { MarketStore } = await import('../../market/store.js');
+        const market = new MarketStore(db);
         const r = await backtest(table, {
           from,
           to,
@@ -260,16 +264,19 @@ export function register(program: Command): void {
           sellCost: opts.sellCost,
           params,
           threads: opts.threads,
+          nDrop: opts.nDrop,
+          prices: (code) => market.readBars(code),
         });
         saveBacktest(db, opts.label, r);
         if (opts.json) return printJson({ label: opts.label, ...r });
         const pct = (v: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(2)}%` : '-');
         process.stdout.write(
           [
-            `backtest ${r.from} .. ${r.to}: ${r.days} days, ${r.refits} refits on ${r.threads} thread(s), top ${r.top}, costs ${r.costs.buy * 1e4}/${r.costs.sell * 1e4} bp, label ${opts.label}`,
+            `backtest ${r.from} .. ${r.to}: ${r.days} days, ${r.refits} refits on ${r.threads} thread(s), ${r.strategy === 'topk-dropout' ? `TopkDropout topk ${r.top} n_drop ${r.nDrop}` : `top ${r.top} held a day`}, costs ${r.costs.buy * 1e4}/${r.costs.sell * 1e4} bp, label ${opts.label}`,
             `  annual return        ${pct(r.annualReturn)}   (all signals ${pct(r.baseAnnualReturn)}, excess ${pct(r.excessAnnualReturn)})`,
             `  information ratio    ${fmt(r.informationRatio, 3)}`,
             `  max drawdown         ${pct(r.maxDrawdown)}   (all signals ${pct(r.baseMaxDrawdown)})`,
+            `  turnover             ${pct(r.turnover)} of the book a day`,
             `  ${r.seconds.toFixed(1)} s`,
           ].join('\n') + '\n',
         );

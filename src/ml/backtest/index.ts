@@ -5,6 +5,13 @@
  * and sold at the next close, paying `buyCost` and `sellCost` (5 and 15 bp). The base line holds
  * every signalled stock of the day, equally weighted, at the same costs. Figures follow Qlib's
  * conventions: 238 trading days a year, arithmetic ("sum") accumulation.
+ *
+ * With `nDrop`, Qlib's TopkDropout replaces the one-day hold (./topk-dropout.ts): at most `top` names
+ * are held, at most `nDrop` of them are replaced a day, and costs are paid on what is traded (the
+ * bought and sold fractions of an equally weighted book), so a name is kept across days. A held
+ * name earns its close-to-close return from the market store's bars up to the next backtest day
+ * (0 while it is suspended; the move is booked when it trades again), not the signal row's label,
+ * since it is usually not signalled on the days it is held.
  */
 import { QuantflowError } from '../../core/errors.js';
 import { yyyymmddToIso } from '../../core/time.js';
@@ -13,6 +20,10 @@ import type { GbdtParams } from '../gbdt/params.js';
 import { matrixOf } from '../scoring.js';
 import { runRefits } from './pool.js';
 import type { RefitJob } from './refit.js';
+import { topkDropoutStep } from './topk-dropout.js';
+
+/** A stock's daily closes, oldest first (the market store's bars). */
+export type PriceSeries = { dates: Int32Array; close: Float64Array };
 
 export interface BacktestOptions {
   from: number;
@@ -24,11 +35,20 @@ export interface BacktestOptions {
   sellCost?: number;
   params?: Partial<GbdtParams>;
   threads?: number;
+  /** Qlib's TopkDropout: hold `top` names, replace at most this many a day (needs `prices`). */
+  nDrop?: number;
+  /** The closes of a code, for names held on days they are not signalled (TopkDropout). */
+  prices?: (code: string) => PriceSeries | undefined;
 }
 
 export interface BacktestDay {
   date: string;
+  /** Names held over the day. */
   picks: number;
+  /** TopkDropout: the names held over the day, and how many were bought and sold at its close. */
+  names?: string[];
+  bought?: number;
+  sold?: number;
   ret: number;
   base: number;
   equity: number;
@@ -42,6 +62,10 @@ export interface BacktestReport {
   refits: number;
   threads: number;
   top: number;
+  strategy: 'top-n' | 'topk-dropout';
+  nDrop?: number;
+  /** Mean fraction of the book traded a day (bought + sold) / 2; 1 for the daily top N. */
+  turnover: number;
   costs: { buy: number; sell: number };
   annualReturn: number;
   baseAnnualReturn: number;
@@ -105,22 +129,44 @@ export async function backtest(table: DatasetTable, o: BacktestOptions): Promise
   results.forEach((r, j) => blocks[j]!.forEach((row, i) => (score[row] = r.scores[i]!)));
 
   const cost = buyCost + sellCost;
+  const nDrop = o.nDrop;
+  if (nDrop !== undefined && (!Number.isInteger(nDrop) || nDrop < 1 || nDrop > top)) throw new QuantflowError('BACKTEST_OPTIONS', `n_drop must be a whole number from 1 to top (${top}), got ${nDrop}`);
+  if (nDrop !== undefined && !o.prices) throw new QuantflowError('BACKTEST_OPTIONS', 'TopkDropout needs the market bars to value held names');
+  const periodReturn = nDrop === undefined ? undefined : periodReturns(o.prices!);
   const curve: BacktestDay[] = [];
   let eq = 0;
   let beq = 0;
   const rets: number[] = [];
   const excess: number[] = [];
-  for (const d of testDates) {
+  const turns: number[] = [];
+  let held: string[] = [];
+  testDates.forEach((d, k) => {
     const rows = rowsOf.get(d)!;
-    const ranked = [...rows].sort((a, b) => score[b]! - score[a]! || a - b).slice(0, top);
-    const ret = ranked.reduce((s, i) => s + table.y![i]!, 0) / ranked.length - cost;
+    let ret: number;
+    let day: Partial<BacktestDay>;
+    if (periodReturn) {
+      const scores = new Map(rows.map((i) => [table.codes[i]!, score[i]!]));
+      const dec = topkDropoutStep(held, scores, top, nDrop!);
+      const r = dec.hold.map((c) => periodReturn(c, d, testDates[k + 1]));
+      const bought = dec.hold.length ? dec.buy.length / dec.hold.length : 0;
+      const sold = held.length ? dec.sell.length / held.length : 0;
+      ret = (r.length ? r.reduce((a, x) => a + x, 0) / r.length : 0) - buyCost * bought - sellCost * sold;
+      turns.push((bought + sold) / 2);
+      day = { picks: dec.hold.length, names: dec.hold, bought: dec.buy.length, sold: dec.sell.length };
+      held = dec.hold;
+    } else {
+      const ranked = [...rows].sort((a, b) => score[b]! - score[a]! || a - b).slice(0, top);
+      ret = ranked.reduce((s, i) => s + table.y![i]!, 0) / ranked.length - cost;
+      turns.push(1);
+      day = { picks: ranked.length };
+    }
     const base = rows.reduce((s, i) => s + table.y![i]!, 0) / rows.length - cost;
     eq += ret;
     beq += base;
     rets.push(ret);
     excess.push(ret - base);
-    curve.push({ date: yyyymmddToIso(d), picks: ranked.length, ret, base, equity: 1 + eq, baseEquity: 1 + beq });
-  }
+    curve.push({ date: yyyymmddToIso(d), picks: day.picks!, ...(day.names ? { names: day.names, bought: day.bought, sold: day.sold } : {}), ret, base, equity: 1 + eq, baseEquity: 1 + beq });
+  });
   const mean = (x: number[]) => x.reduce((a, b) => a + b, 0) / x.length;
   const std = (x: number[]) => {
     const m = mean(x);
@@ -134,6 +180,9 @@ export async function backtest(table: DatasetTable, o: BacktestOptions): Promise
     refits: jobs.length,
     threads,
     top,
+    strategy: nDrop === undefined ? 'top-n' : 'topk-dropout',
+    ...(nDrop === undefined ? {} : { nDrop }),
+    turnover: mean(turns),
     costs: { buy: buyCost, sell: sellCost },
     annualReturn: mean(rets) * YEAR,
     baseAnnualReturn: mean(curve.map((c) => c.base)) * YEAR,
@@ -143,5 +192,38 @@ export async function backtest(table: DatasetTable, o: BacktestOptions): Promise
     baseMaxDrawdown: maxDrawdown(curve.map((c) => c.baseEquity)),
     curve,
     seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+/** The index of the last date <= d, or -1. */
+function lastAtOrBefore(dates: Int32Array, d: number): number {
+  let lo = 0;
+  let hi = dates.length - 1;
+  let at = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (dates[mid]! <= d) {
+      at = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return at;
+}
+
+/**
+ * A held name's return from the close of day `d` to the close of `next` (the next backtest day), or
+ * to its next bar after the last day: the last close at or before each date, so a suspended name
+ * earns 0 and its move is booked on the day it trades again. 0 when the name has no price yet.
+ */
+function periodReturns(prices: (code: string) => PriceSeries | undefined): (code: string, d: number, next: number | undefined) => number {
+  const cache = new Map<string, PriceSeries | undefined>();
+  return (code, d, next) => {
+    if (!cache.has(code)) cache.set(code, prices(code));
+    const p = cache.get(code);
+    if (!p) return 0;
+    const i = lastAtOrBefore(p.dates, d);
+    if (i < 0) return 0;
+    const j = next === undefined ? Math.min(i + 1, p.dates.length - 1) : lastAtOrBefore(p.dates, next);
+    return p.close[j]! / p.close[i]! - 1;
   };
 }
