@@ -23,6 +23,8 @@ export const STATUS_STYLES: Record<string, StatusStyle> = {
   FORCED_SUCCESS: { glyph: '✓', token: 'ok', label: 'forced success' },
   SKIPPED: { glyph: '⊘', token: 'dim', label: 'skipped' },
   NOT_RUN: { glyph: '-', token: 'dim', label: 'not run' },
+  SERIAL_WAIT: { glyph: '◷', token: 'info', label: 'waiting (serial)' },
+  STOP: { glyph: '◼', token: 'warn', label: 'stopped' },
   RETRYING: { glyph: '↻', token: 'warn', label: 'retrying' },
   INVALID: { glyph: '✖', token: 'err', label: 'invalid' },
 };

@@ -18,7 +18,13 @@ export const TASK_STATES = [
 ] as const;
 export type TaskState = (typeof TASK_STATES)[number];
 
-export const WORKFLOW_STATES = ['RUNNING_EXECUTION', 'SUCCESS', 'FAILURE', 'KILL', 'NEED_FAULT_TOLERANCE'] as const;
+/**
+ * SERIAL_WAIT: queued behind another run of the same workflow (executionType SERIAL_WAIT, or
+ * SERIAL_PRIORITY while the run it stops winds down). STOP: ended by the execution type, as
+ * DolphinScheduler does (discarded by SERIAL_DISCARD, or stopped by a newer SERIAL_PRIORITY run);
+ * a run stopped by the user is KILL.
+ */
+export const WORKFLOW_STATES = ['RUNNING_EXECUTION', 'SERIAL_WAIT', 'SUCCESS', 'FAILURE', 'KILL', 'STOP', 'NEED_FAULT_TOLERANCE'] as const;
 export type WorkflowState = (typeof WORKFLOW_STATES)[number];
 
 const FINISHED_TASK: ReadonlySet<TaskState> = new Set(['SUCCESS', 'FAILURE', 'KILL', 'NEED_FAULT_TOLERANCE', 'FORCED_SUCCESS', 'SKIPPED', 'NOT_RUN']);
@@ -33,5 +39,5 @@ export function isTaskSuccess(s: TaskState): boolean {
 }
 
 export function isWorkflowFinished(s: WorkflowState): boolean {
-  return s !== 'RUNNING_EXECUTION';
+  return s !== 'RUNNING_EXECUTION' && s !== 'SERIAL_WAIT';
 }

@@ -26,6 +26,12 @@ export interface RunRow {
   parentTaskInstanceId: number | null;
   commandType: CommandType;
   runTimes: number;
+  /** Why the run is in its state (DolphinScheduler's state description): SERIAL_WAIT, discarded, stopped by a newer run. */
+  message: string | null;
+  /** When the workflow-level timeout alert was raised (it only alerts; the run goes on). */
+  timeoutAlertAt: number | null;
+  /** When the run started waiting behind another run of its workflow (SERIAL_WAIT order). */
+  queuedAt: number | null;
 }
 
 export interface RunOptionsRecord {
@@ -94,6 +100,9 @@ const MIGRATIONS = [
   `CREATE TABLE wf_locks (
      name TEXT PRIMARY KEY, owner TEXT NOT NULL, pid INTEGER NOT NULL,
      hostname TEXT NOT NULL, acquired_at INTEGER NOT NULL)`,
+  `ALTER TABLE wf_runs ADD COLUMN message TEXT`,
+  `ALTER TABLE wf_runs ADD COLUMN timeout_alert_at INTEGER`,
+  `ALTER TABLE wf_runs ADD COLUMN queued_at INTEGER`,
 ];
 
 const parse = <T>(s: unknown): T | null => (typeof s === 'string' && s.length > 0 ? (JSON.parse(s) as T) : null);
@@ -114,6 +123,9 @@ function toRun(r: Record<string, unknown>): RunRow {
     parentTaskInstanceId: (r.parent_task_instance_id as number | null) ?? null,
     commandType: r.command_type as CommandType,
     runTimes: r.run_times as number,
+    message: (r.message as string | null) ?? null,
+    timeoutAlertAt: (r.timeout_alert_at as number | null) ?? null,
+    queuedAt: (r.queued_at as number | null) ?? null,
   };
 }
 
@@ -281,6 +293,37 @@ export class RunStore {
     this.write(() => this.stmt('UPDATE wf_runs SET state = ?, end_time = ? WHERE id = ?').run(state, endTime, id));
   }
 
+  /** The run's state description (null clears it). */
+  setRunMessage(id: number, message: string | null): void {
+    this.write(() => this.stmt('UPDATE wf_runs SET message = ? WHERE id = ?').run(message, id));
+  }
+
+  /** Records when the workflow timeout alert was raised. */
+  setTimeoutAlert(id: number, at: number): void {
+    this.write(() => this.stmt('UPDATE wf_runs SET timeout_alert_at = ? WHERE id = ?').run(at, id));
+  }
+
+  /** The run waits behind another run of its workflow (SERIAL_WAIT), queued at `at`. */
+  queueRun(id: number, at: number, message: string): void {
+    this.write(() => this.stmt("UPDATE wf_runs SET state = 'SERIAL_WAIT', queued_at = ?, message = ? WHERE id = ?").run(at, message, id));
+    this.commit(); // other processes order their waiting by it
+  }
+
+  /**
+   * Whether a live run of `name` other than `id` waits in SERIAL_WAIT ahead of a run queued at
+   * `queuedAt` (null: not queued yet, so every waiter is ahead). Waiters of dead processes (this host) do not count.
+   */
+  hasWaiterAhead(name: string, id: number, queuedAt: number | null): boolean {
+    const rows = this.stmt("SELECT id, pid, hostname, queued_at FROM wf_runs WHERE name = ? AND state = 'SERIAL_WAIT' AND id <> ?").all(name, id) as { id: number; pid: number; hostname: string; queued_at: number | null }[];
+    const host = hostname();
+    return rows.some((r) => {
+      if (r.hostname === host && !pidAlive(r.pid)) return false;
+      if (queuedAt === null) return true;
+      const q = r.queued_at ?? 0;
+      return q < queuedAt || (q === queuedAt && r.id < id);
+    });
+  }
+
   getRun(id: number): RunRow | undefined {
     const r = this.stmt('SELECT * FROM wf_runs WHERE id = ?').get(id) as Record<string, unknown> | undefined;
     return r ? toRun(r) : undefined;
@@ -415,7 +458,7 @@ export class RunStore {
   markOrphans(onTask?: (t: TaskInstanceRow, run: RunRow) => void): number[] {
     this.commit();
     const host = hostname();
-    const running = (this.stmt("SELECT * FROM wf_runs WHERE state = 'RUNNING_EXECUTION' AND hostname = ?").all(host) as Record<string, unknown>[]).map(toRun);
+    const running = (this.stmt("SELECT * FROM wf_runs WHERE state IN ('RUNNING_EXECUTION', 'SERIAL_WAIT') AND hostname = ?").all(host) as Record<string, unknown>[]).map(toRun);
     const dead = running.filter((r) => r.pid !== process.pid && !pidAlive(r.pid));
     if (dead.length === 0) return [];
     const now = Date.now();
@@ -425,7 +468,7 @@ export class RunStore {
       for (const t of tasks) onTask?.(t, r);
       this.db.transaction(() => {
         this.stmt(`UPDATE wf_task_instances SET state = 'NEED_FAULT_TOLERANCE', end_time = ? WHERE run_id = ? AND state IN ${unfinished}`).run(now, r.id);
-        this.stmt("UPDATE wf_runs SET state = 'NEED_FAULT_TOLERANCE', end_time = ? WHERE id = ? AND state = 'RUNNING_EXECUTION'").run(now, r.id);
+        this.stmt("UPDATE wf_runs SET state = 'NEED_FAULT_TOLERANCE', end_time = ? WHERE id = ? AND state IN ('RUNNING_EXECUTION', 'SERIAL_WAIT')").run(now, r.id);
       }).immediate();
     }
     return dead.map((r) => r.id);
@@ -433,16 +476,21 @@ export class RunStore {
 
   // ---- named locks (the scheduler) ----
 
-  /** Takes the lock `name` unless a live process holds it; a lock of a dead process (same host) is stale. */
-  tryLock(name: string, owner: string): boolean {
+  /**
+   * Takes the lock `name` unless a live process holds it; a lock of a dead process (same host) is stale.
+   * `guard` runs in the same write transaction (false: do not take it); `steal` takes it from a live
+   * holder too (SERIAL_PRIORITY: the holder sees it lost the lock and stops).
+   */
+  tryLock(name: string, owner: string, opts: { guard?: () => boolean; steal?: boolean } = {}): boolean {
     this.commit();
     const host = hostname();
     return this.db.transaction(() => {
       const cur = this.stmt('SELECT * FROM wf_locks WHERE name = ?').get(name) as { owner: string; pid: number; hostname: string } | undefined;
+      const mine = cur !== undefined && cur.pid === process.pid && cur.hostname === host && cur.owner === owner;
+      if (!mine && opts.guard && !opts.guard()) return false;
       if (cur) {
         const stale = cur.hostname === host && !pidAlive(cur.pid);
-        const mine = cur.pid === process.pid && cur.hostname === host && cur.owner === owner;
-        if (!stale && !mine) return false;
+        if (!stale && !mine && !opts.steal) return false;
         this.stmt('DELETE FROM wf_locks WHERE name = ?').run(name);
       }
       this.stmt('INSERT INTO wf_locks (name, owner, pid, hostname, acquired_at) VALUES (?, ?, ?, ?, ?)').run(name, owner, process.pid, host, Date.now());

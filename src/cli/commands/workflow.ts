@@ -56,9 +56,11 @@ function duration(start: string | null, end: string | null): string {
   return ms < 1000 ? `${ms}ms` : ms < 60_000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
 }
 
-function exitCodeOf(state: string): number {
-  if (state === 'SUCCESS') return ExitCode.ok;
-  if (state === 'KILL') return ExitCode.interrupted;
+/** STOP (executionType): 3 when the run was discarded before any task (another run holds the workflow), else 130. */
+function exitCodeOf(s: Summary): number {
+  if (s.state === 'SUCCESS') return ExitCode.ok;
+  if (s.state === 'KILL') return ExitCode.interrupted;
+  if (s.state === 'STOP') return s.tasks.length === 0 ? ExitCode.alreadyRunning : ExitCode.interrupted;
   return ExitCode.failed;
 }
 
@@ -75,6 +77,13 @@ async function follow(handle: Handle, flags: { json?: boolean; dryRun?: boolean 
       const extra = e.childRunId && e.state === 'RUNNING_EXECUTION' ? ` -> run ${e.childRunId}` : e.message && e.state !== 'SUCCESS' ? `: ${e.message}` : '';
       out.write(`${clock(e.time)}  ${e.state.padEnd(20)} ${who}${attempt}${extra}\n`);
     });
+    // Serial execution types: waiting, starting after a wait, discarded or stopped by a newer run.
+    handle.events.on('run', (e) => {
+      if (!e.message) return;
+      const who = e.runId === rootRun ? `run ${e.runId}` : `run ${e.runId} (${e.workflow})`;
+      process.stderr.write(`${clock(e.time)}  ${e.state.padEnd(20)} ${who}: ${e.message}\n`);
+    });
+    handle.events.on('alert', (e) => process.stderr.write(`${clock(e.time)}  ${e.message}\n`));
     handle.events.on('log', (e) => {
       if (e.warning) process.stderr.write(`${clock(e.time)}  ${e.line}\n`);
       else if (flags.dryRun && e.stream === 'system') out.write(`--- ${e.name}\n${e.line.replace(/^/gm, '    ')}\n`);
@@ -98,7 +107,7 @@ async function follow(handle: Handle, flags: { json?: boolean; dryRun?: boolean 
   }
   if (flags.json) printJson(summary);
   else printSummary(summary);
-  return exitCodeOf(summary.state);
+  return exitCodeOf(summary);
 }
 
 function printSummary(s: Summary): void {
@@ -108,7 +117,8 @@ function printSummary(s: Summary): void {
     const child = t.childRunId ? `  run ${t.childRunId}` : '';
     lines.push(`${t.name.padEnd(w)}  ${t.state.padEnd(20)} ${String(t.attempts).padStart(8)}  ${duration(t.startTime, t.endTime).padEnd(7)}  ${t.exitCode ?? '-'}${child}`);
   }
-  lines.push(`\nrun ${s.id} ${s.workflow}: ${s.state} in ${duration(s.startTime, s.endTime)}`);
+  lines.push(`\nrun ${s.id} ${s.workflow}: ${s.state} in ${duration(s.startTime, s.endTime)}${s.message ? ` (${s.message})` : ''}`);
+  if (s.timeoutAlert) lines.push(`timeout alert raised at ${s.timeoutAlert.slice(11, 19)} (the workflow's timeout only alerts)`);
   process.stdout.write(lines.join('\n') + '\n');
 }
 

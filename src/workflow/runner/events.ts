@@ -11,6 +11,18 @@ export interface RunEvent {
   workflow: string;
   state: WorkflowState;
   time: number;
+  /** Why (serial execution): "waiting for run 3 (SERIAL_WAIT)", "discarded: ...". */
+  message?: string;
+}
+
+/** A workflow-level alert (its timeout, which only alerts in DolphinScheduler): raised once per run pass. */
+export interface AlertEvent {
+  runId: number;
+  parentRunId?: number;
+  workflow: string;
+  kind: 'timeout';
+  message: string;
+  time: number;
 }
 
 export interface TaskEvent {
@@ -70,4 +82,5 @@ export type RunEvents = {
   log: LogEvent;
   progress: ProgressEvent;
   step: StepEvent;
+  alert: AlertEvent;
 };

@@ -134,11 +134,21 @@ export class RunExecution {
     return this.done;
   }
 
-  /** Stop (user): kill running tasks (KILL), the rest NOT_RUN, the run KILL. */
-  stop(): void {
+  private stopState: 'KILL' | 'STOP' = 'KILL';
+  private stopMessage: string | undefined;
+
+  /** Stop: kill running tasks (KILL), the rest NOT_RUN, the run KILL (the user) or STOP (a newer SERIAL_PRIORITY run, `why`). */
+  stop(final: 'KILL' | 'STOP' = 'KILL', why?: string): void {
     if (this.stopping === 'stop') return;
     this.stopping = 'stop';
+    this.stopState = final;
+    this.stopMessage = why;
     this.abortAll('stop');
+  }
+
+  /** Whether stop() was called (a run waiting for its turn ends without starting). */
+  get stopRequested(): boolean {
+    return this.stopping === 'stop';
   }
 
   private abortAll(reason: 'stop' | 'end'): void {
@@ -273,7 +283,7 @@ export class RunExecution {
 
   private complete(): void {
     let state: WorkflowState = 'SUCCESS';
-    if (this.stopping === 'stop') state = 'KILL';
+    if (this.stopping === 'stop') state = this.stopState;
     else {
       for (const n of this.nodes.values()) {
         if (n.state && FAILED.has(n.state) && !this.handledByCondition(n)) state = 'FAILURE';
@@ -283,7 +293,8 @@ export class RunExecution {
     this.opts.store.setRunState(this.runId, state, now);
     this.opts.store.flushLogs();
     this.opts.store.commit();
-    this.opts.events.emit('run', { runId: this.runId, parentRunId: this.opts.parentRunId, workflow: this.opts.workflow.name, state, time: now });
+    const why = this.stopping === 'stop' && this.stopMessage ? { message: this.stopMessage } : {};
+    this.opts.events.emit('run', { runId: this.runId, parentRunId: this.opts.parentRunId, workflow: this.opts.workflow.name, state, time: now, ...why });
     this.finish(state);
   }
 

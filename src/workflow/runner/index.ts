@@ -17,6 +17,9 @@ import type { ChildRunRequest, ChildRunResult } from '../tasks/types.js';
 import type { RunEvents } from './events.js';
 import { RunExecution, type PassMode, type PriorTask } from './execution.js';
 import { summarize, type RunSummary } from './summary.js';
+import { SerialGate } from './serial.js';
+import { watchWorkflowTimeout } from './workflow-timeout.js';
+import type { WorkflowState } from '../states.js';
 
 export type { RunSummary } from './summary.js';
 export type { RunEvents } from './events.js';
@@ -177,9 +180,62 @@ function startChild(parent: Pass, exec: RunExecution, taskInstanceId: number, re
   const execution = makeExecution(pass);
   const run = () => {
     parent.events.emit('run', { runId, parentRunId: exec.runId, workflow: req.workflow.name, state: 'RUNNING_EXECUTION', time: Date.now() });
-    return execution.start().then((state) => ({ runId, state, varPool: execution.finalVarPool() }));
+    return runPass(pass, execution).then((state) => ({ runId, state, varPool: execution.finalVarPool() }));
   };
   return { execution, run };
+}
+
+/**
+ * Runs a pass through its workflow's executionType (serial.ts: it may wait, or end STOP without
+ * running) and arms the workflow timeout alert. PARALLEL workflows go straight to the execution.
+ */
+async function runPass(p: Pass, execution: RunExecution): Promise<WorkflowState> {
+  const gate = SerialGate.for(p.store, p.workflow, p.runId, p.dryRun);
+  const emitRun = (state: WorkflowState, message?: string) =>
+    p.events.emit('run', { runId: p.runId, parentRunId: p.parentRunId, workflow: p.workflow.name, state, time: Date.now(), ...(message ? { message } : {}) });
+  const note = (line: string) => p.store.appendLog({ runId: p.runId, taskInstanceId: null, ts: Date.now(), stream: 'system', line });
+  if (gate) {
+    const a = await gate.admit(() => execution.stopRequested, (message) => {
+      note(message);
+      emitRun('SERIAL_WAIT', message);
+    });
+    if (!a.go) {
+      p.store.setRunState(p.runId, a.state, Date.now());
+      p.store.setRunMessage(p.runId, a.message);
+      note(a.message);
+      p.store.flushLogs();
+      p.store.commit();
+      emitRun(a.state, a.message);
+      return a.state;
+    }
+    if (a.waited) {
+      p.store.setRunState(p.runId, 'RUNNING_EXECUTION');
+      p.store.setRunMessage(p.runId, null);
+      note(`starts: ${a.waited}`);
+      emitRun('RUNNING_EXECUTION', `starts: ${a.waited}`);
+    }
+    gate.watch((by) => {
+      const message = `stopped by ${by} (SERIAL_PRIORITY)`;
+      p.store.setRunMessage(p.runId, message);
+      note(message);
+      execution.stop('STOP', message);
+    });
+  }
+  const clearTimeoutAlert = watchWorkflowTimeout({ store: p.store, events: p.events, workflow: p.workflow, runId: p.runId, parentRunId: p.parentRunId, dryRun: p.dryRun });
+  try {
+    return await execution.start();
+  } finally {
+    clearTimeoutAlert();
+    gate?.release();
+  }
+}
+
+/** Recover / rerun of a SERIAL_DISCARD workflow while another run of it goes: refused, the run left as it was. */
+function refuseIfDiscarded(store: RunStore, wf: WorkflowDef, runId: number): void {
+  if (wf.executionType !== 'SERIAL_DISCARD') return;
+  const gate = new SerialGate(store, wf, runId);
+  if (gate.tryTake()) return; // kept until the pass ends
+  throw new QuantflowError('ALREADY_RUNNING', `run ${runId} not reopened: ${gate.holder().text} of ${wf.name} is running (executionType SERIAL_DISCARD)`, { exitCode: ExitCode.alreadyRunning });
 }
 
 function handleFor(p: Pass): RunHandle {
@@ -188,8 +244,7 @@ function handleFor(p: Pass): RunHandle {
   const done = new Promise<RunSummary>((resolve, reject) => {
     // Start on the next tick so callers can subscribe to events first.
     setImmediate(() => {
-      execution
-        .start()
+      runPass(p, execution)
         .then(() => resolve(summarize(p.store, p.runId, p.workflow)))
         .catch(reject);
     });
@@ -261,7 +316,7 @@ function existingRun(store: RunStore, runId: number, wf: WorkflowDef) {
   const run = store.getRun(runId);
   if (!run) throw badInput(`there is no run ${runId}`);
   if (run.parentRunId !== null) throw badInput(`run ${runId} is a sub-workflow of run ${run.parentRunId}; recover or rerun the parent`);
-  if (run.state === 'RUNNING_EXECUTION') throw new QuantflowError('ALREADY_RUNNING', `run ${runId} is still running (process ${run.pid} on ${run.hostname})`, { exitCode: ExitCode.alreadyRunning });
+  if (run.state === 'RUNNING_EXECUTION' || run.state === 'SERIAL_WAIT') throw new QuantflowError('ALREADY_RUNNING', `run ${runId} is still running (process ${run.pid} on ${run.hostname})`, { exitCode: ExitCode.alreadyRunning });
   if (run.name !== wf.name) throw badInput(`run ${runId} is of workflow "${run.name}", not "${wf.name}"`);
   return run;
 }
@@ -273,6 +328,7 @@ export function recoverRun(opts: RunOptions & { runId: number }): RunHandle {
   const run = existingRun(store, opts.runId, wf);
   const prior = priorOf(store, run.id);
   const toRun = recoverSet(wf, prior, selectionOf(wf, run.options));
+  refuseIfDiscarded(store, wf, run.id);
   store.reopenRun(run.id, 'START_FAILURE_TASK_PROCESS', { bumpRunTimes: false });
   const base = run.options.scheduleTime ? new Date(run.options.scheduleTime) : new Date(run.startTime);
   return reopen(store, opts, run, parallel, { toRun, prior, base, mode: 'recover' });
@@ -284,6 +340,7 @@ export function rerunRun(opts: RunOptions & { runId: number }): RunHandle {
   const wf = opts.bundle.root;
   const run = existingRun(store, opts.runId, wf);
   const toRun = selectionOf(wf, run.options);
+  refuseIfDiscarded(store, wf, run.id);
   store.supersedeTasks(run.id);
   store.reopenRun(run.id, 'REPEAT_RUNNING', { bumpRunTimes: true });
   const base = run.options.scheduleTime ? new Date(run.options.scheduleTime) : new Date();

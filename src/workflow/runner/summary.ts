@@ -21,6 +21,10 @@ export interface RunSummary {
   state: WorkflowState;
   startTime: string;
   endTime: string | null;
+  /** Why the run is in its state (serial execution: discarded, stopped by a newer run). */
+  message?: string;
+  /** When the workflow timeout alert was raised (the run went on). */
+  timeoutAlert?: string;
   tasks: TaskSummary[];
 }
 
@@ -55,5 +59,14 @@ export function summarize(store: RunStore, runId: number, wf?: WorkflowDef): Run
       ...(child ? { childRunId: child.childRunId! } : {}),
     };
   });
-  return { id: run.id, workflow: run.name, state: run.state, startTime: isoWithOffset(run.startTime), endTime: iso(run.endTime), tasks };
+  return {
+    id: run.id,
+    workflow: run.name,
+    state: run.state,
+    startTime: isoWithOffset(run.startTime),
+    endTime: iso(run.endTime),
+    ...(run.message ? { message: run.message } : {}),
+    ...(run.timeoutAlertAt !== null ? { timeoutAlert: isoWithOffset(run.timeoutAlertAt) } : {}),
+    tasks,
+  };
 }

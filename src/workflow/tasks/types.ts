@@ -1,7 +1,7 @@
 /** What a task type implements and what the runner hands it. */
 import type { RunStore } from '../store.js';
 import type { TaskDef, WorkflowBundle, WorkflowDef } from '../model.js';
-import type { TaskState } from '../states.js';
+import type { TaskState, WorkflowState } from '../states.js';
 import type { LogStream } from '../runner/events.js';
 
 export interface ChildRunRequest {
@@ -14,7 +14,7 @@ export interface ChildRunRequest {
 
 export interface ChildRunResult {
   runId: number;
-  state: 'SUCCESS' | 'FAILURE' | 'KILL' | 'NEED_FAULT_TOLERANCE' | 'RUNNING_EXECUTION';
+  state: WorkflowState;
   /** The merged OUT values of the child's tasks. */
   varPool: Record<string, string>;
 }
