@@ -52,7 +52,7 @@ export function showPath(path: Path): string {
   return s;
 }
 
-/** Applies $FILE then $ENV to every string under `value` (lists and mappings walked). */
+/** Applies $FILE, $ENV then ${CONFIG.key} to every string under `value` (lists and mappings walked). */
 function expandAll(ctx: BuildContext, value: unknown, path: Path, label: string, rel: Path): unknown {
   if (typeof value === 'string') {
     try {

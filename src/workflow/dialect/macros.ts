@@ -1,15 +1,19 @@
 /**
- * PyDolphinScheduler's load-time macros (spec §1.6): `$FILE{"path"}`, `$ENV{NAME}`, the raw-text
- * `$WORKFLOW{"file.yaml"}` pre-pass and the `TYPE(value)` rule of input/output params.
- * `${...}` and `$[...]` are DolphinScheduler runtime parameters and are never touched here.
+ * PyDolphinScheduler's load-time macros (spec §1.6): `$FILE{"path"}`, `$ENV{NAME}`, `${CONFIG.key}`
+ * (PyDS's configuration, pyds-config.ts), the raw-text `$WORKFLOW{"file.yaml"}` pre-pass and the
+ * `TYPE(value)` rule of input/output params. Every other `${...}` and `$[...]` is a DolphinScheduler
+ * runtime parameter and is never touched here.
  *
  * Modes: strict (the default) resolves every `$ENV{}` of a string and makes a missing variable or
  * file an error; compat replicates PyDS (only the first `$ENV{}` key of a string is resolved, a
- * missing variable becomes `$NAME` for the shell to expand later).
+ * missing variable becomes `$NAME` for the shell to expand later). `${CONFIG.key}`: compat replaces the
+ * whole string with the first key's value, as PyDS does; strict replaces each token in place. An
+ * unknown key is an error in both (PyDS raises).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { DATA_TYPES, type DataType } from '../model.js';
+import { PydsConfigError, pydsConfigValue } from './pyds-config.js';
 
 export interface MacroContext {
   compat: boolean;
@@ -87,9 +91,29 @@ export function expandEnv(s: string, ctx: MacroContext): string {
   return out;
 }
 
-/** `$FILE` then `$ENV`, as PyDS applies its parse rules (each sees the previous output). */
+const CONFIG_RE = /\$\{CONFIG\.(.*?)\}/g;
+
+/** `${CONFIG.key}` (PyDS parse_string_param_if_config). */
+export function expandConfig(s: string, ctx: MacroContext): string {
+  if (!s.includes('${CONFIG')) return s;
+  const value = (key: string): string => {
+    try {
+      return pydsConfigValue(key, ctx.env);
+    } catch (e) {
+      if (e instanceof PydsConfigError) throw new MacroError(e.message);
+      throw e;
+    }
+  };
+  CONFIG_RE.lastIndex = 0;
+  const first = CONFIG_RE.exec(s);
+  if (!first) throw new MacroError(`"\${CONFIG" without a key: write \${CONFIG.WORKFLOW_PROJECT} or \${CONFIG.default.workflow.project}`);
+  if (ctx.compat) return value(first[1]);
+  return s.replace(CONFIG_RE, (_t, key: string) => value(key));
+}
+
+/** `$FILE`, `$ENV` then `${CONFIG.key}`, as PyDS applies its parse rules (each sees the previous output). */
 export function expandString(s: string, ctx: MacroContext): string {
-  return expandEnv(expandFile(s, ctx), ctx);
+  return expandConfig(expandEnv(expandFile(s, ctx), ctx), ctx);
 }
 
 /**

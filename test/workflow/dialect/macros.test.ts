@@ -93,3 +93,48 @@ describe('$WORKFLOW', () => {
     expect(r.diagnostics.map(formatDiagnostic)).toEqual(['pos.yaml:3:95: task "s": deps: no task named "nope" in this workflow']);
   });
 });
+
+describe('${CONFIG.key} (PyDolphinScheduler configuration)', () => {
+  const yaml = `workflow:
+  name: cfg
+  project: \${CONFIG.WORKFLOW_PROJECT}
+  param:
+    tenant: "\${CONFIG.default.user.tenant}"
+    mixed: "p-\${CONFIG.WORKFLOW_PROJECT}-x"
+tasks:
+  - name: t
+    task_type: Shell
+    command: echo \${CONFIG.default.workflow.queue} \${keep}
+`;
+  const file = join(tmp.dir, 'config-macro.yaml');
+  writeFileSync(file, yaml);
+  const noPyds = { HOME: tmp.dir, PYDS_HOME: join(tmp.dir, 'no-such-home') };
+
+  it('reads PyDS\'s built-in defaults without a config file; strict replaces each token, compat the whole string', () => {
+    const strict = loadWorkflow(file, { env: noPyds, cwd: tmp.dir }).root;
+    expect(strict.project).toBe('project-pydolphin');
+    expect(strict.params).toEqual({ tenant: 'tenant_pydolphin', mixed: 'p-project-pydolphin-x' });
+    expect(strict.tasks[0].script).toBe('echo queuePythonGateway ${keep}');
+    const compat = loadWorkflow(file, { env: noPyds, cwd: tmp.dir, compat: true }).root;
+    expect(compat.params.mixed).toBe('project-pydolphin');
+    expect(compat.tasks[0].script).toBe('queuePythonGateway');
+  });
+
+  it('reads $PYDS_HOME/config.yaml; PYDS_<ATTRIBUTE> overrides the attribute form only', () => {
+    const home = join(tmp.dir, 'pyds-home');
+    mkdirSync(home, { recursive: true });
+    writeFileSync(join(home, 'config.yaml'), 'default:\n  user:\n    tenant: quant\n  workflow:\n    project: research\n    queue: q1\n');
+    const wf = loadWorkflow(file, { env: { PYDS_HOME: home, PYDS_WORKFLOW_PROJECT: 'from-env' }, cwd: tmp.dir }).root;
+    expect(wf.project).toBe('from-env');
+    expect(wf.params).toEqual({ tenant: 'quant', mixed: 'p-from-env-x' });
+    expect(wf.tasks[0].script).toBe('echo q1 ${keep}');
+  });
+
+  it('an unknown setting is an error at its value (PyDS raises too)', () => {
+    const bad = join(tmp.dir, 'config-bad.yaml');
+    writeFileSync(bad, 'workflow:\n  name: bad\n  project: ${CONFIG.NO_SUCH}\ntasks:\n  - {name: t, task_type: Shell, command: "true"}\n');
+    const r = loadWorkflowFile(bad, { env: noPyds, cwd: tmp.dir });
+    expect(r.bundle).toBeUndefined();
+    expect(r.diagnostics.map(formatDiagnostic).join('\n')).toMatch(/config-bad\.yaml:3:12: workflow: project: \$\{CONFIG\.NO_SUCH\}: no such PyDolphinScheduler setting in PyDolphinScheduler's default config/);
+  });
+});
