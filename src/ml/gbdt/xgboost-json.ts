@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { badInput } from '../../core/errors.js';
 import type { GbdtModel, GbdtTree, Objective } from './model.js';
 import type { GbdtParams } from './params.js';
+import { hasBinfHeader, modelFromXgboostBinary } from './xgboost-binary.js';
 
 /** quantflow keeps its training parameters in a learner attribute (XGBoost keeps attributes as opaque strings). */
 export const PARAMS_ATTRIBUTE = 'quantflow_params';
@@ -21,6 +22,7 @@ function numStr(v: number): string {
 /** A float for XGBoost's JSON reader, which refuses an integer literal where it expects a float. */
 function floatLiteral(v: number): string {
   if (!Number.isFinite(v)) return v > 0 ? '3.4028235E38' : v < 0 ? '-3.4028235E38' : '0.0';
+  if (Object.is(v, -0)) return '-0.0';
   const s = String(v);
   return /[.eE]/.test(s) ? s : s + '.0';
 }
@@ -101,14 +103,17 @@ export function saveXgboostJson(model: GbdtModel, path: string): void {
   writeFileSync(path, xgboostJsonText(model));
 }
 
+/** Loads an XGBoost JSON model, or a legacy binary one (`binf` header, see xgboost-binary.ts). */
 export function loadXgboostJson(path: string): GbdtModel {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (e) {
     throw badInput(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
-  if (!text.trimStart().startsWith('{')) throw badInput(`${path}: not an XGBoost JSON model (UBJSON, binary and pickled models are not supported)`);
+  if (hasBinfHeader(bytes)) return modelFromXgboostBinary(new Uint8Array(bytes), path);
+  const text = bytes.toString('utf8');
+  if (!text.trimStart().startsWith('{')) throw badInput(`${path}: not an XGBoost JSON model (UBJSON and pickled models are not supported)`);
   let doc: unknown;
   try {
     doc = JSON.parse(text);
