@@ -61,6 +61,66 @@ export function periodOf(s: SettingId): number {
 }
 
 /**
+ * Per-bar flags: exact booleans of one bar (and its relation to the bar before), each the very
+ * comparison the patterns make, so a pattern can test several of them, over several bars, in ONE
+ * integer comparison of `CandleContext.flags` before its own conditions.
+ *
+ * Why: most multi-bar patterns start with colour tests (`K[i-2] === 1 && K[i-1] === -1 && ...`)
+ * that are true about half the time each, so the CPU mispredicts those branches on a large share of
+ * the bars and that, not the arithmetic, is what the loops cost. One test of a flag word, true on
+ * 1/8 of the bars or fewer, is a well-predicted branch; the pattern's own conditions (unchanged, colour
+ * tests included) then only run on the few bars that pass, so the outputs cannot change as long as
+ * the prefilter is implied by them.
+ */
+export const enum Flag {
+  /** C >= O (TA-Lib's colour: a doji with C == O is white), as `color` */
+  White = 1,
+  /** real-body gap up: min(O, C) > max(O, C) of the prior bar (`bottom[i] > top[i-1]`) */
+  GapUp = 2,
+  /** real-body gap down: `top[i] < bottom[i-1]` */
+  GapDown = 4,
+  /** the body covers the prior body: `top[i] >= top[i-1] && bottom[i] <= bottom[i-1]` */
+  Engulfs = 8,
+  /** the body lies within the prior body: `top[i] <= top[i-1] && bottom[i] >= bottom[i-1]` */
+  InsideBody = 16,
+  /** inside bar: `high[i] < high[i-1] && low[i] > low[i-1]` */
+  InsideBar = 32,
+}
+/** Bits per bar in a flag word; the word holds the current bar and the 4 before it. */
+const FLAG_BITS = 6;
+const FLAG_BARS = 5;
+const FLAG_CHARS: Record<string, number> = { W: Flag.White, '^': Flag.GapUp, v: Flag.GapDown, E: Flag.Engulfs, H: Flag.InsideBody, I: Flag.InsideBar };
+
+/** A flag-word prefilter: `(ctx.flags[i] & mask) === want`. */
+export interface FlagTest {
+  readonly mask: number;
+  readonly want: number;
+}
+
+/**
+ * The prefilter for a run of bars, oldest first, the last one being bar i. Each bar's spec is a
+ * string of: `W` white, `B` black, `^` body gap up from the bar before, `v` body gap down, `E` body
+ * engulfs the prior body, `H` body inside the prior body, `I` inside bar; `.` (or '') for anything.
+ * Example: `need('W', 'B^', 'B')` = bar i-2 white, bar i-1 black with a body gap up, bar i black.
+ */
+export function need(...bars: string[]): FlagTest {
+  if (bars.length > FLAG_BARS) throw new Error(`a flag word spans ${FLAG_BARS} bars`);
+  let mask = 0;
+  let want = 0;
+  bars.forEach((spec, k) => {
+    const shift = FLAG_BITS * (bars.length - 1 - k);
+    for (const ch of spec) {
+      if (ch === '.') continue;
+      const bit = ch === 'B' ? Flag.White : FLAG_CHARS[ch];
+      if (bit === undefined) throw new Error(`unknown flag ${ch} in '${spec}'`);
+      mask |= bit << shift;
+      if (ch !== 'B') want |= bit << shift;
+    }
+  });
+  return { mask, want };
+}
+
+/**
  * The bars of one stock plus the derived arrays shared by all 61 patterns. Build one per stock and
  * pass it to every pattern: the per-bar arrays are computed once, the rolling averages lazily, once
  * per (setting, first index).
@@ -84,6 +144,11 @@ export class CandleContext {
   bottom!: Float64Array;
   /** +1 white (C >= O, a doji with C == O counts as white), -1 black */
   color!: Int8Array;
+  /**
+   * Flag word of bar i: bits [6j, 6j+6) hold the `Flag`s of bar i-j, j = 0..4 (0 for bars before
+   * the first, and the relations of bar 0 to its missing predecessor are all false). See `need`.
+   */
+  flags!: Int32Array;
   private shadowsArr: Float64Array | undefined;
   private readonly cache = new Map<number, Float64Array>();
   /** reusable buffers (capacity `cap`): 7 per-bar arrays + shadows + the averages */
@@ -91,6 +156,7 @@ export class CandleContext {
   private pool: Float64Array[] = [];
   private poolUsed = 0;
   private colorBuf = new Int8Array(0);
+  private flagsBuf = new Int32Array(0);
 
   constructor(open: Float64Array, high: Float64Array, low: Float64Array, close: Float64Array) {
     this.reset(open, high, low, close);
@@ -111,6 +177,7 @@ export class CandleContext {
       this.cap = Math.max(n, 16);
       this.pool = [];
       this.colorBuf = new Int8Array(this.cap);
+      this.flagsBuf = new Int32Array(this.cap);
     }
     this.n = n;
     this.poolUsed = 0;
@@ -127,6 +194,14 @@ export class CandleContext {
     const top = (this.top = this.take());
     const bottom = (this.bottom = this.take());
     const color = (this.color = this.colorBuf.subarray(0, n));
+    const flags = (this.flags = this.flagsBuf.subarray(0, n));
+    const keep = (1 << (FLAG_BITS * (FLAG_BARS - 1))) - 1;
+    // the prior bar's top, bottom, high, low; NaN before bar 0 makes its relation flags false
+    let pt = NaN;
+    let pb = NaN;
+    let ph = NaN;
+    let pl = NaN;
+    let word = 0;
     for (let i = 0; i < n; i++) {
       const o = open[i]!;
       const c = close[i]!;
@@ -142,6 +217,19 @@ export class CandleContext {
       top[i] = t;
       bottom[i] = b;
       color[i] = white ? 1 : -1;
+      const f =
+        +white |
+        (+(b > pt) << 1) |
+        (+(t < pb) << 2) |
+        ((+(t >= pt) & +(b <= pb)) << 3) |
+        ((+(t <= pt) & +(b >= pb)) << 4) |
+        ((+(h < ph) & +(l > pl)) << 5);
+      word = ((word & keep) << FLAG_BITS) | f;
+      flags[i] = word;
+      pt = t;
+      pb = b;
+      ph = h;
+      pl = l;
     }
     return this;
   }
@@ -218,7 +306,10 @@ export class CandleContext {
   }
 }
 
-/** One pattern: its TA-Lib lookback (default settings) and a single pass that fills `out[lookback..n)`. */
+/**
+ * One pattern: its TA-Lib lookback (default settings) and a single pass over `out[lookback..n)`,
+ * which the caller has zeroed: `run` may skip (leave 0 at) the bars its prefilter rejects.
+ */
 export interface PatternDef {
   readonly lookback: number;
   run(ctx: CandleContext, out: Int32Array): void;

@@ -32,10 +32,10 @@ export function patternLookback(name: string): number {
 }
 
 /** Runs one pattern on a prepared context (share the context across patterns of the same bars). */
-export function runPattern(name: string, ctx: CandleContext, out = new Int32Array(ctx.n)): Int32Array {
+export function runPattern(name: string, ctx: CandleContext, out: Int32Array = new Int32Array(ctx.n)): Int32Array {
   const d = patternDef(name);
   if (out.length < ctx.n) throw new Error('output shorter than the bars');
-  out.fill(0, 0, Math.min(d.lookback, ctx.n));
+  out.fill(0, 0, ctx.n);
   if (ctx.n > d.lookback) d.run(ctx, out);
   return out;
 }
@@ -61,12 +61,15 @@ export function computePattern(
 
 /**
  * All 61 patterns of one stock, sharing the body/range/shadow arrays and the rolling averages.
- * The 61 outputs are views of one Int32Array (one allocation per stock).
+ * The 61 outputs are views of one Int32Array: a fresh one (one allocation per stock), or `into`
+ * when given (at least 61 x n long; its old content is overwritten) for a caller that is done with
+ * the outputs before it reuses the buffer.
  */
-export function computeAllPatterns(bars: Pick<Bars, 'open' | 'high' | 'low' | 'close'>): Record<string, Int32Array> {
+export function computeAllPatterns(bars: Pick<Bars, 'open' | 'high' | 'low' | 'close'>, into?: Int32Array): Record<string, Int32Array> {
   const ctx = sharedContext(bars.open, bars.high, bars.low, bars.close);
   const n = ctx.n;
-  const buf = new Int32Array(n * PATTERN_NAMES.length);
+  if (into && into.length < n * PATTERN_NAMES.length) throw new Error('pattern buffer shorter than 61 x the bars');
+  const buf = into ?? new Int32Array(n * PATTERN_NAMES.length);
   const res: Record<string, Int32Array> = {};
   for (let k = 0; k < PATTERN_NAMES.length; k++) {
     const name = PATTERN_NAMES[k]!;

@@ -3,7 +3,7 @@
  * bottom, mat hold, rising/falling three methods) and the stateful hikkake pair, whose ±200
  * marks a confirmation up to three bars after the inside-bar setup.
  */
-import { S, periodOf, type CandleContext, type PatternDef } from './candle-settings.js';
+import { S, need, periodOf, type CandleContext, type PatternDef } from './candle-settings.js';
 
 function def(lookback: number, run: (ctx: CandleContext, out: Int32Array, lb: number) => void): PatternDef {
   return { lookback, run: (ctx, out) => run(ctx, out, lookback) };
@@ -11,10 +11,14 @@ function def(lookback: number, run: (ctx: CandleContext, out: Int32Array, lb: nu
 
 /** Three bars of one colour stepping on, then an opposite bar wiping them out. */
 export const CDL3LINESTRIKE = def(8, (ctx, out, lb) => {
-  const { open: O, close: C, top: T, bottom: Bo, color: K } = ctx;
+  const { open: O, close: C, top: T, bottom: Bo, color: K, flags: F } = ctx;
   const near3 = ctx.avgAt(S.Near, lb, 3);
   const near2 = ctx.avgAt(S.Near, lb, 2);
+  const { mask: um, want: uw } = need('W', 'W', 'W', 'B');
+  const { mask: dm, want: dw } = need('B', 'B', 'B', 'W');
   for (let i = lb, n = ctx.n; i < n; i++) {
+    const f = F[i]!;
+    if ((f & um) !== uw && (f & dm) !== dw) continue;
     const k1 = K[i - 1]!;
     out[i] =
       K[i - 3] === K[i - 2] &&
@@ -33,9 +37,13 @@ export const CDL3LINESTRIKE = def(8, (ctx, out, lb) => {
 
 /** A long bar, a gap, three bars extending the move, then a reversal bar closing inside the gap. */
 export const CDLBREAKAWAY = def(14, (ctx, out, lb) => {
-  const { body: B, open: O, close: C, high: H, low: L, top: T, bottom: Bo, color: K } = ctx;
+  const { body: B, open: O, close: C, high: H, low: L, top: T, bottom: Bo, color: K, flags: F } = ctx;
   const long = ctx.avgAt(S.BodyLong, lb, 4);
+  const { mask: um, want: uw } = need('B', 'Bv', '.', 'B', 'W');
+  const { mask: dm, want: dw } = need('W', 'W^', '.', 'W', 'B');
   for (let i = lb, n = ctx.n; i < n; i++) {
+    const f = F[i]!;
+    if ((f & um) !== uw && (f & dm) !== dw) continue;
     const k4 = K[i - 4]!;
     out[i] =
       B[i - 4]! > long[i - 4]! &&
@@ -65,11 +73,13 @@ export const CDLBREAKAWAY = def(14, (ctx, out, lb) => {
 
 /** Two black marubozus, a black bar gapping down with an upper shadow into the prior body, a black bar engulfing it. */
 export const CDLCONCEALBABYSWALL = def(13, (ctx, out, lb) => {
-  const { upper: U, lower: D, close: C, high: H, low: L, top: T, bottom: Bo, color: K } = ctx;
+  const { upper: U, lower: D, close: C, high: H, low: L, top: T, bottom: Bo, color: K, flags: F } = ctx;
   const vs3 = ctx.avgAt(S.ShadowVeryShort, lb, 3);
   const vs2 = ctx.avgAt(S.ShadowVeryShort, lb, 2);
   const vs1 = ctx.avgAt(S.ShadowVeryShort, lb, 1);
+  const { mask, want } = need('B', 'B', 'Bv', 'B');
   for (let i = lb, n = ctx.n; i < n; i++) {
+    if ((F[i]! & mask) !== want) continue;
     out[i] =
       K[i - 3] === -1 &&
       K[i - 2] === -1 &&
@@ -91,9 +101,11 @@ export const CDLCONCEALBABYSWALL = def(13, (ctx, out, lb) => {
 
 /** Three falling black bars, a black bar with an upper shadow, a white bar opening above it and closing above its high. */
 export const CDLLADDERBOTTOM = def(14, (ctx, out, lb) => {
-  const { upper: U, open: O, close: C, high: H, color: K } = ctx;
+  const { upper: U, open: O, close: C, high: H, color: K, flags: F } = ctx;
   const vs1 = ctx.avgAt(S.ShadowVeryShort, lb, 1);
+  const { mask, want } = need('B', 'B', 'B', 'B', 'W');
   for (let i = lb, n = ctx.n; i < n; i++) {
+    if ((F[i]! & mask) !== want) continue;
     out[i] =
       K[i - 4] === -1 &&
       K[i - 3] === -1 &&
@@ -114,13 +126,15 @@ export const CDLLADDERBOTTOM = def(14, (ctx, out, lb) => {
 
 /** Long white, three small bars holding above its lower part after a gap, a white bar breaking out. */
 export const CDLMATHOLD = def(14, (ctx, out, lb) => {
-  const { body: B, open: O, close: C, high: H, top: T, bottom: Bo, color: K } = ctx;
+  const { body: B, open: O, close: C, high: H, top: T, bottom: Bo, color: K, flags: F } = ctx;
   const long4 = ctx.avgAt(S.BodyLong, lb, 4);
   const s3 = ctx.avgAt(S.BodyShort, lb, 3);
   const s2 = ctx.avgAt(S.BodyShort, lb, 2);
   const s1 = ctx.avgAt(S.BodyShort, lb, 1);
   const pen = 0.5;
+  const { mask, want } = need('W', 'B^', '.', '.', 'W');
   for (let i = lb, n = ctx.n; i < n; i++) {
+    if ((F[i]! & mask) !== want) continue;
     const floor = C[i - 4]! - B[i - 4]! * pen;
     const h3 = H[i - 3]!;
     const h2 = H[i - 2]!;
@@ -150,13 +164,17 @@ export const CDLMATHOLD = def(14, (ctx, out, lb) => {
 
 /** A long bar, three small counter-trend bars within its range, a long bar closing beyond it. */
 export const CDLRISEFALL3METHODS = def(14, (ctx, out, lb) => {
-  const { body: B, open: O, close: C, high: H, low: L, top: T, bottom: Bo, color: K } = ctx;
+  const { body: B, open: O, close: C, high: H, low: L, top: T, bottom: Bo, color: K, flags: F } = ctx;
   const long4 = ctx.avgAt(S.BodyLong, lb, 4);
   const long0 = ctx.avgAt(S.BodyLong, lb, 0);
   const s3 = ctx.avgAt(S.BodyShort, lb, 3);
   const s2 = ctx.avgAt(S.BodyShort, lb, 2);
   const s1 = ctx.avgAt(S.BodyShort, lb, 1);
+  const { mask: um, want: uw } = need('W', 'B', 'B', 'B', 'W');
+  const { mask: dm, want: dw } = need('B', 'W', 'W', 'W', 'B');
   for (let i = lb, n = ctx.n; i < n; i++) {
+    const f = F[i]!;
+    if ((f & um) !== uw && (f & dm) !== dw) continue;
     const k = K[i - 4]!;
     const h4 = H[i - 4]!;
     const l4 = L[i - 4]!;
@@ -214,8 +232,10 @@ function hikkakeMachine(ctx: CandleContext, out: Int32Array, lb: number, setup: 
 
 /** An inside bar followed by a false breakout: bullish when the breakout is downward. */
 export const CDLHIKKAKE = def(5, (ctx, out, lb) => {
-  const { high: H, low: L } = ctx;
+  const { high: H, low: L, flags: F } = ctx;
+  const { mask, want } = need('I', '.');
   hikkakeMachine(ctx, out, lb, (i) => {
+    if ((F[i]! & mask) !== want) return 0;
     if (H[i - 1]! < H[i - 2]! && L[i - 1]! > L[i - 2]!) {
       if (H[i]! < H[i - 1]! && L[i]! < L[i - 1]!) return 100;
       if (H[i]! > H[i - 1]! && L[i]! > L[i - 1]!) return -100;
@@ -226,9 +246,11 @@ export const CDLHIKKAKE = def(5, (ctx, out, lb) => {
 
 /** Hikkake after two nested inside bars, the first closing near the edge the breakout goes to. */
 export const CDLHIKKAKEMOD = def(10, (ctx, out, lb) => {
-  const { high: H, low: L, close: C } = ctx;
+  const { high: H, low: L, close: C, flags: F } = ctx;
   const near = ctx.avg(S.Near, lb - 3 - periodOf(S.Near) - 2);
+  const { mask, want } = need('I', 'I', '.');
   hikkakeMachine(ctx, out, lb, (i) => {
+    if ((F[i]! & mask) !== want) return 0;
     if (H[i - 2]! < H[i - 3]! && L[i - 2]! > L[i - 3]! && H[i - 1]! < H[i - 2]! && L[i - 1]! > L[i - 2]!) {
       if (H[i]! < H[i - 1]! && L[i]! < L[i - 1]! && C[i - 2]! <= L[i - 2]! + near[i - 2]!) return 100;
       if (H[i]! > H[i - 1]! && L[i]! > L[i - 1]! && C[i - 2]! >= H[i - 2]! - near[i - 2]!) return -100;

@@ -2,7 +2,7 @@
  * Three-bar continuation/exhaustion patterns: crows and soldiers, advance block, stalled pattern,
  * three stars in the south, and the gap patterns (side-by-side white lines, tasuki, gap three methods).
  */
-import { S, type CandleContext, type PatternDef } from './candle-settings.js';
+import { S, need, type CandleContext, type PatternDef } from './candle-settings.js';
 
 function def(lookback: number, run: (ctx: CandleContext, out: Int32Array, lb: number) => void): PatternDef {
   return { lookback, run: (ctx, out) => run(ctx, out, lookback) };
@@ -10,11 +10,13 @@ function def(lookback: number, run: (ctx: CandleContext, out: Int32Array, lb: nu
 
 /** A white bar, then three black bars each opening inside the prior body, closing lower, near their lows. */
 export const CDL3BLACKCROWS = def(13, (ctx, out, lb) => {
-  const { lower: D, open: O, close: C, high: H, color: K } = ctx;
+  const { lower: D, open: O, close: C, high: H, color: K, flags: F } = ctx;
   const vs2 = ctx.avgAt(S.ShadowVeryShort, lb, 2);
   const vs1 = ctx.avgAt(S.ShadowVeryShort, lb, 1);
   const vs0 = ctx.avgAt(S.ShadowVeryShort, lb, 0);
+  const { mask, want } = need('W', 'B', 'B', 'B');
   for (let i = lb, n = ctx.n; i < n; i++) {
+    if ((F[i]! & mask) !== want) continue;
     out[i] =
       K[i - 3] === 1 &&
       K[i - 2] === -1 &&
@@ -37,13 +39,15 @@ export const CDL3BLACKCROWS = def(13, (ctx, out, lb) => {
 
 /** Three black bars closing lower, each opening at the prior close, near their lows. */
 export const CDLIDENTICAL3CROWS = def(12, (ctx, out, lb) => {
-  const { lower: D, open: O, close: C, color: K } = ctx;
+  const { lower: D, open: O, close: C, color: K, flags: F } = ctx;
   const vs2 = ctx.avgAt(S.ShadowVeryShort, lb, 2);
   const vs1 = ctx.avgAt(S.ShadowVeryShort, lb, 1);
   const vs0 = ctx.avgAt(S.ShadowVeryShort, lb, 0);
   const eq2 = ctx.avgAt(S.Equal, lb, 2);
   const eq1 = ctx.avgAt(S.Equal, lb, 1);
+  const { mask, want } = need('B', 'B', 'B');
   for (let i = lb, n = ctx.n; i < n; i++) {
+    if ((F[i]! & mask) !== want) continue;
     out[i] =
       K[i - 2] === -1 &&
       D[i - 2]! < vs2[i - 2]! &&
@@ -64,7 +68,7 @@ export const CDLIDENTICAL3CROWS = def(12, (ctx, out, lb) => {
 
 /** Three white bars closing higher, each opening in or near the prior body, near their highs. */
 export const CDL3WHITESOLDIERS = def(12, (ctx, out, lb) => {
-  const { body: B, upper: U, open: O, close: C, color: K } = ctx;
+  const { body: B, upper: U, open: O, close: C, color: K, flags: F } = ctx;
   const vs2 = ctx.avgAt(S.ShadowVeryShort, lb, 2);
   const vs1 = ctx.avgAt(S.ShadowVeryShort, lb, 1);
   const vs0 = ctx.avgAt(S.ShadowVeryShort, lb, 0);
@@ -73,7 +77,9 @@ export const CDL3WHITESOLDIERS = def(12, (ctx, out, lb) => {
   const far2 = ctx.avgAt(S.Far, lb, 2);
   const far1 = ctx.avgAt(S.Far, lb, 1);
   const short = ctx.avgAt(S.BodyShort, lb, 0);
+  const { mask, want } = need('W', 'W', 'W');
   for (let i = lb, n = ctx.n; i < n; i++) {
+    if ((F[i]! & mask) !== want) continue;
     out[i] =
       K[i - 2] === 1 &&
       U[i - 2]! < vs2[i - 2]! &&
@@ -97,7 +103,7 @@ export const CDL3WHITESOLDIERS = def(12, (ctx, out, lb) => {
 
 /** Three rising white bars losing strength (shrinking bodies or growing upper shadows). */
 export const CDLADVANCEBLOCK = def(12, (ctx, out, lb) => {
-  const { body: B, upper: U, open: O, close: C, color: K } = ctx;
+  const { body: B, upper: U, open: O, close: C, color: K, flags: F } = ctx;
   const ss2 = ctx.avgAt(S.ShadowShort, lb, 2);
   const ss1 = ctx.avgAt(S.ShadowShort, lb, 1);
   const ss0 = ctx.avgAt(S.ShadowShort, lb, 0);
@@ -107,7 +113,9 @@ export const CDLADVANCEBLOCK = def(12, (ctx, out, lb) => {
   const far2 = ctx.avgAt(S.Far, lb, 2);
   const far1 = ctx.avgAt(S.Far, lb, 1);
   const long = ctx.avgAt(S.BodyLong, lb, 2);
+  const { mask, want } = need('W', 'W', 'W');
   for (let i = lb, n = ctx.n; i < n; i++) {
+    if ((F[i]! & mask) !== want) continue;
     if (
       K[i - 2] === 1 &&
       K[i - 1] === 1 &&
@@ -137,14 +145,16 @@ export const CDLADVANCEBLOCK = def(12, (ctx, out, lb) => {
 
 /** Two long white bars, then a small white bar opening near the second's close. */
 export const CDLSTALLEDPATTERN = def(12, (ctx, out, lb) => {
-  const { body: B, upper: U, open: O, close: C, color: K } = ctx;
+  const { body: B, upper: U, open: O, close: C, color: K, flags: F } = ctx;
   const long2 = ctx.avgAt(S.BodyLong, lb, 2);
   const long1 = ctx.avgAt(S.BodyLong, lb, 1);
   const short = ctx.avgAt(S.BodyShort, lb, 0);
   const vs1 = ctx.avgAt(S.ShadowVeryShort, lb, 1);
   const near2 = ctx.avgAt(S.Near, lb, 2);
   const near1 = ctx.avgAt(S.Near, lb, 1);
+  const { mask, want } = need('W', 'W', 'W');
   for (let i = lb, n = ctx.n; i < n; i++) {
+    if ((F[i]! & mask) !== want) continue;
     out[i] =
       K[i - 2] === 1 &&
       K[i - 1] === 1 &&
@@ -165,13 +175,15 @@ export const CDLSTALLEDPATTERN = def(12, (ctx, out, lb) => {
 
 /** Three shrinking black bars: a long one with a long lower shadow, a smaller one, a small marubozu inside. */
 export const CDL3STARSINSOUTH = def(12, (ctx, out, lb) => {
-  const { body: B, upper: U, lower: D, open: O, close: C, high: H, low: L, color: K } = ctx;
+  const { body: B, upper: U, lower: D, open: O, close: C, high: H, low: L, color: K, flags: F } = ctx;
   const long = ctx.avgAt(S.BodyLong, lb, 2);
   const sl2 = ctx.avgAt(S.ShadowLong, lb, 2);
   const vs1 = ctx.avgAt(S.ShadowVeryShort, lb, 1);
   const vs0 = ctx.avgAt(S.ShadowVeryShort, lb, 0);
   const short = ctx.avgAt(S.BodyShort, lb, 0);
+  const { mask, want } = need('B', 'B', 'B');
   for (let i = lb, n = ctx.n; i < n; i++) {
+    if ((F[i]! & mask) !== want) continue;
     out[i] =
       K[i - 2] === -1 &&
       K[i - 1] === -1 &&
@@ -196,10 +208,15 @@ export const CDL3STARSINSOUTH = def(12, (ctx, out, lb) => {
 
 /** After a gap, two white bars of similar size opening at about the same price. */
 export const CDLGAPSIDESIDEWHITE = def(7, (ctx, out, lb) => {
-  const { body: B, open: O, top: T, bottom: Bo, color: K } = ctx;
+  const { body: B, open: O, top: T, bottom: Bo, color: K, flags: F } = ctx;
   const near = ctx.avgAt(S.Near, lb, 1);
   const eq = ctx.avgAt(S.Equal, lb, 1);
+  // two whites, the first gapping up or down from bar i-2
+  const { mask: um, want: uw } = need('.', 'W^', 'W');
+  const { mask: dm, want: dw } = need('.', 'Wv', 'W');
   for (let i = lb, n = ctx.n; i < n; i++) {
+    const f = F[i]!;
+    if ((f & um) !== uw && (f & dm) !== dw) continue;
     const up = Bo[i - 1]! > T[i - 2]!;
     out[i] =
       ((up && Bo[i]! > T[i - 2]!) || (T[i - 1]! < Bo[i - 2]! && T[i]! < Bo[i - 2]!)) &&
@@ -218,9 +235,13 @@ export const CDLGAPSIDESIDEWHITE = def(7, (ctx, out, lb) => {
 
 /** A gap, a bar in the gap's direction, then an opposite bar of similar size that does not close the gap. */
 export const CDLTASUKIGAP = def(7, (ctx, out, lb) => {
-  const { body: B, open: O, close: C, top: T, bottom: Bo, color: K } = ctx;
+  const { body: B, open: O, close: C, top: T, bottom: Bo, color: K, flags: F } = ctx;
   const near = ctx.avgAt(S.Near, lb, 1);
+  const { mask: um, want: uw } = need('.', 'W^', 'B');
+  const { mask: dm, want: dw } = need('.', 'Bv', 'W');
   for (let i = lb, n = ctx.n; i < n; i++) {
+    const f = F[i]!;
+    if ((f & um) !== uw && (f & dm) !== dw) continue;
     const k1 = K[i - 1]!;
     const same = Math.abs(B[i - 1]! - B[i]!) < near[i - 1]!;
     out[i] =
@@ -247,8 +268,12 @@ export const CDLTASUKIGAP = def(7, (ctx, out, lb) => {
 
 /** Two bars gapping in one direction, then an opposite bar opening in the second and closing in the first. */
 export const CDLXSIDEGAP3METHODS = def(2, (ctx, out, lb) => {
-  const { open: O, close: C, top: T, bottom: Bo, color: K } = ctx;
+  const { open: O, close: C, top: T, bottom: Bo, color: K, flags: F } = ctx;
+  const { mask: um, want: uw } = need('W', 'W^', 'B');
+  const { mask: dm, want: dw } = need('B', 'Bv', 'W');
   for (let i = lb, n = ctx.n; i < n; i++) {
+    const f = F[i]!;
+    if ((f & um) !== uw && (f & dm) !== dw) continue;
     const k2 = K[i - 2]!;
     out[i] =
       k2 === K[i - 1] &&

@@ -3,7 +3,7 @@
  * (doji) stars, abandoned baby, tristar, three inside/outside, two crows, unique three river,
  * stick sandwich.
  */
-import { S, type CandleContext, type PatternDef } from './candle-settings.js';
+import { S, need, type CandleContext, type PatternDef } from './candle-settings.js';
 
 function def(lookback: number, run: (ctx: CandleContext, out: Int32Array, lb: number) => void): PatternDef {
   return { lookback, run: (ctx, out) => run(ctx, out, lookback) };
@@ -11,9 +11,11 @@ function def(lookback: number, run: (ctx: CandleContext, out: Int32Array, lb: nu
 
 /** Long white, a black body gapping up, a black bar opening in it and closing into the first body. */
 export const CDL2CROWS = def(12, (ctx, out, lb) => {
-  const { body: B, open: O, close: C, top: T, bottom: Bo, color: K } = ctx;
+  const { body: B, open: O, close: C, top: T, bottom: Bo, color: K, flags: F } = ctx;
   const long = ctx.avgAt(S.BodyLong, lb, 2);
+  const { mask, want } = need('W', 'B^', 'B');
   for (let i = lb, n = ctx.n; i < n; i++) {
+    if ((F[i]! & mask) !== want) continue;
     out[i] =
       K[i - 2] === 1 &&
       B[i - 2]! > long[i - 2]! &&
@@ -31,10 +33,12 @@ export const CDL2CROWS = def(12, (ctx, out, lb) => {
 
 /** Long white, black body gapping up, black bar opening above it and closing below it but above the first close. */
 export const CDLUPSIDEGAP2CROWS = def(12, (ctx, out, lb) => {
-  const { body: B, open: O, close: C, top: T, bottom: Bo, color: K } = ctx;
+  const { body: B, open: O, close: C, top: T, bottom: Bo, color: K, flags: F } = ctx;
   const long = ctx.avgAt(S.BodyLong, lb, 2);
   const short = ctx.avgAt(S.BodyShort, lb, 1);
+  const { mask, want } = need('W', 'B^', 'B');
   for (let i = lb, n = ctx.n; i < n; i++) {
+    if ((F[i]! & mask) !== want) continue;
     out[i] =
       K[i - 2] === 1 &&
       B[i - 2]! > long[i - 2]! &&
@@ -52,10 +56,15 @@ export const CDLUPSIDEGAP2CROWS = def(12, (ctx, out, lb) => {
 
 /** Harami followed by a bar closing beyond the first bar's open. */
 export const CDL3INSIDE = def(12, (ctx, out, lb) => {
-  const { body: B, open: O, close: C, top: T, bottom: Bo, color: K } = ctx;
+  const { body: B, open: O, close: C, top: T, bottom: Bo, color: K, flags: F } = ctx;
   const long = ctx.avgAt(S.BodyLong, lb, 2);
   const short = ctx.avgAt(S.BodyShort, lb, 1);
+  // opposite first and third colours; the second body strictly inside the first
+  const { mask: um, want: uw } = need('B', 'H', 'W');
+  const { mask: dm, want: dw } = need('W', 'H', 'B');
   for (let i = lb, n = ctx.n; i < n; i++) {
+    const f = F[i]!;
+    if ((f & um) !== uw && (f & dm) !== dw) continue;
     const k2 = K[i - 2]!;
     out[i] =
       B[i - 2]! > long[i - 2]! &&
@@ -70,8 +79,13 @@ export const CDL3INSIDE = def(12, (ctx, out, lb) => {
 
 /** Engulfing followed by a bar closing further in the engulfing direction. */
 export const CDL3OUTSIDE = def(3, (ctx, out, lb) => {
-  const { open: O, close: C, color: K } = ctx;
+  const { open: O, close: C, color: K, flags: F } = ctx;
+  // an engulfing pair: opposite colours, the second body strictly covering the first
+  const { mask: um, want: uw } = need('B', 'WE', '.');
+  const { mask: dm, want: dw } = need('W', 'BE', '.');
   for (let i = lb, n = ctx.n; i < n; i++) {
+    const f = F[i]!;
+    if ((f & um) !== uw && (f & dm) !== dw) continue;
     const k1 = K[i - 1]!;
     out[i] =
       (k1 === 1 && K[i - 2] === -1 && C[i - 1]! > O[i - 2]! && O[i - 1]! < C[i - 2]! && C[i]! > C[i - 1]!) ||
@@ -84,11 +98,13 @@ export const CDL3OUTSIDE = def(3, (ctx, out, lb) => {
 type StarKind = 'star' | 'doji';
 
 function eveningStar(ctx: CandleContext, out: Int32Array, lb: number, kind: StarKind, pen: number): void {
-  const { body: B, close: C, top: T, bottom: Bo, color: K } = ctx;
+  const { body: B, close: C, top: T, bottom: Bo, color: K, flags: F } = ctx;
   const long = ctx.avgAt(S.BodyLong, lb, 2);
   const mid = kind === 'doji' ? ctx.avgAt(S.BodyDoji, lb, 1) : ctx.avgAt(S.BodyShort, lb, 1);
   const third = ctx.avgAt(S.BodyShort, lb, 0);
+  const { mask, want } = need('W', '^', 'B');
   for (let i = lb, n = ctx.n; i < n; i++) {
+    if ((F[i]! & mask) !== want) continue;
     out[i] =
       B[i - 2]! > long[i - 2]! &&
       K[i - 2] === 1 &&
@@ -103,11 +119,13 @@ function eveningStar(ctx: CandleContext, out: Int32Array, lb: number, kind: Star
 }
 
 function morningStar(ctx: CandleContext, out: Int32Array, lb: number, kind: StarKind, pen: number): void {
-  const { body: B, close: C, top: T, bottom: Bo, color: K } = ctx;
+  const { body: B, close: C, top: T, bottom: Bo, color: K, flags: F } = ctx;
   const long = ctx.avgAt(S.BodyLong, lb, 2);
   const mid = kind === 'doji' ? ctx.avgAt(S.BodyDoji, lb, 1) : ctx.avgAt(S.BodyShort, lb, 1);
   const third = ctx.avgAt(S.BodyShort, lb, 0);
+  const { mask, want } = need('B', 'v', 'W');
   for (let i = lb, n = ctx.n; i < n; i++) {
+    if ((F[i]! & mask) !== want) continue;
     out[i] =
       B[i - 2]! > long[i - 2]! &&
       K[i - 2] === -1 &&
@@ -132,12 +150,17 @@ export const CDLMORNINGDOJISTAR = def(12, (ctx, out, lb) => morningStar(ctx, out
 
 /** A doji star whose shadows gap away from both neighbours (an island doji). */
 export const CDLABANDONEDBABY = def(12, (ctx, out, lb) => {
-  const { body: B, close: C, high: H, low: L, color: K } = ctx;
+  const { body: B, close: C, high: H, low: L, color: K, flags: F } = ctx;
   const long = ctx.avgAt(S.BodyLong, lb, 2);
   const doji = ctx.avgAt(S.BodyDoji, lb, 1);
   const short = ctx.avgAt(S.BodyShort, lb, 0);
   const pen = 0.3;
+  const { mask: um, want: uw } = need('B', '.', 'W');
+  const { mask: dm, want: dw } = need('W', '.', 'B');
   for (let i = lb, n = ctx.n; i < n; i++) {
+    // opposite outer colours and a doji in the middle (rare), both evaluated, one branch
+    const f = F[i]!;
+    if (((+((f & um) === uw) | +((f & dm) === dw)) & +(B[i - 1]! <= doji[i - 1]!)) === 0) continue;
     const k2 = K[i - 2]!;
     const k = K[i]!;
     out[i] =
@@ -163,6 +186,7 @@ export const CDLABANDONEDBABY = def(12, (ctx, out, lb) => {
 export const CDLTRISTAR = def(12, (ctx, out, lb) => {
   const { body: B, top: T, bottom: Bo } = ctx;
   const doji = ctx.avgAt(S.BodyDoji, lb, 2);
+  // no flag prefilter: the first doji test is already rarer than any exact flag word
   for (let i = lb, n = ctx.n; i < n; i++) {
     const a = doji[i - 2]!;
     let v = 0;
@@ -176,10 +200,13 @@ export const CDLTRISTAR = def(12, (ctx, out, lb) => {
 
 /** Long black, a black harami-like bar with a lower low, then a short white bar above that low. */
 export const CDLUNIQUE3RIVER = def(12, (ctx, out, lb) => {
-  const { body: B, open: O, close: C, low: L, color: K } = ctx;
+  const { body: B, open: O, close: C, low: L, color: K, flags: F } = ctx;
   const long = ctx.avgAt(S.BodyLong, lb, 2);
   const short = ctx.avgAt(S.BodyShort, lb, 0);
+  // two blacks with C[i-1] > C[i-2] and O[i-1] <= O[i-2]: the second body inside the first
+  const { mask, want } = need('B', 'BH', 'W');
   for (let i = lb, n = ctx.n; i < n; i++) {
+    if ((F[i]! & mask) !== want) continue;
     out[i] =
       B[i - 2]! > long[i - 2]! &&
       K[i - 2] === -1 &&
@@ -197,9 +224,11 @@ export const CDLUNIQUE3RIVER = def(12, (ctx, out, lb) => {
 
 /** Black, white trading above the first close, black closing at the first close. */
 export const CDLSTICKSANDWICH = def(7, (ctx, out, lb) => {
-  const { close: C, low: L, color: K } = ctx;
+  const { close: C, low: L, color: K, flags: F } = ctx;
   const eq = ctx.avgAt(S.Equal, lb, 2);
+  const { mask, want } = need('B', 'W', 'B');
   for (let i = lb, n = ctx.n; i < n; i++) {
+    if ((F[i]! & mask) !== want) continue;
     out[i] =
       K[i - 2] === -1 &&
       K[i - 1] === 1 &&

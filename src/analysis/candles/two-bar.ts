@@ -1,5 +1,5 @@
 /** Two-bar patterns: the current bar read against the one before it. */
-import { S, type CandleContext, type PatternDef } from './candle-settings.js';
+import { S, need, type CandleContext, type PatternDef } from './candle-settings.js';
 
 function def(lookback: number, run: (ctx: CandleContext, out: Int32Array, lb: number) => void): PatternDef {
   return { lookback, run: (ctx, out) => run(ctx, out, lookback) };
@@ -7,8 +7,13 @@ function def(lookback: number, run: (ctx: CandleContext, out: Int32Array, lb: nu
 
 /** A body that engulfs the prior opposite-colour body; ±80 when the bodies share an end. */
 export const CDLENGULFING = def(2, (ctx, out, lb) => {
-  const { open: O, close: C, color: K } = ctx;
+  const { open: O, close: C, color: K, flags: F } = ctx;
+  // both directions need the second body to cover the first (non-strictly)
+  const { mask: um, want: uw } = need('B', 'WE');
+  const { mask: dm, want: dw } = need('W', 'BE');
   for (let i = lb, n = ctx.n; i < n; i++) {
+    const f = F[i]!;
+    if ((f & um) !== uw && (f & dm) !== dw) continue;
     const k = K[i]!;
     const o = O[i]!;
     const c = C[i]!;
@@ -22,9 +27,11 @@ export const CDLENGULFING = def(2, (ctx, out, lb) => {
 });
 
 function harami(ctx: CandleContext, out: Int32Array, lb: number, second: Float64Array): void {
-  const { body: B, top: T, bottom: Bo, color: K } = ctx;
+  const { body: B, top: T, bottom: Bo, color: K, flags: F } = ctx;
   const long = ctx.avgAt(S.BodyLong, lb, 1);
+  const { mask, want } = need('.', 'H');
   for (let i = lb, n = ctx.n; i < n; i++) {
+    if ((F[i]! & mask) !== want) continue;
     let v = 0;
     if (B[i - 1]! > long[i - 1]! && B[i]! <= second[i]!) {
       if (T[i]! < T[i - 1]! && Bo[i]! > Bo[i - 1]!) v = -K[i - 1]! * 100;
@@ -42,10 +49,14 @@ export const CDLHARAMICROSS = def(11, (ctx, out, lb) => harami(ctx, out, lb, ctx
 
 /** A doji whose body gaps away from a long body in the long body's direction. */
 export const CDLDOJISTAR = def(11, (ctx, out, lb) => {
-  const { body: B, top: T, bottom: Bo, color: K } = ctx;
+  const { body: B, top: T, bottom: Bo, color: K, flags: F } = ctx;
   const long = ctx.avgAt(S.BodyLong, lb, 1);
   const doji = ctx.avgAt(S.BodyDoji, lb, 0);
+  const { mask: um, want: uw } = need('W', '^');
+  const { mask: dm, want: dw } = need('B', 'v');
   for (let i = lb, n = ctx.n; i < n; i++) {
+    const f = F[i]!;
+    if ((f & um) !== uw && (f & dm) !== dw) continue;
     const k1 = K[i - 1]!;
     out[i] =
       B[i - 1]! > long[i - 1]! &&
@@ -63,6 +74,8 @@ export const CDLCOUNTERATTACK = def(11, (ctx, out, lb) => {
   const long0 = ctx.avgAt(S.BodyLong, lb, 0);
   const eq = ctx.avgAt(S.Equal, lb, 1);
   for (let i = lb, n = ctx.n; i < n; i++) {
+    // prefilter: equal closes (rare), both sides evaluated, one branch
+    if ((+(C[i]! <= C[i - 1]! + eq[i - 1]!) & +(C[i]! >= C[i - 1]! - eq[i - 1]!)) === 0) continue;
     const k = K[i]!;
     out[i] =
       K[i - 1] === -k &&
@@ -77,10 +90,12 @@ export const CDLCOUNTERATTACK = def(11, (ctx, out, lb) => {
 
 /** After a long white bar, a black bar opens above its high and closes deep into its body. */
 export const CDLDARKCLOUDCOVER = def(11, (ctx, out, lb) => {
-  const { body: B, open: O, high: H, close: C, color: K } = ctx;
+  const { body: B, open: O, high: H, close: C, color: K, flags: F } = ctx;
   const long = ctx.avgAt(S.BodyLong, lb, 1);
   const pen = 0.5;
+  const { mask, want } = need('W', 'B');
   for (let i = lb, n = ctx.n; i < n; i++) {
+    if ((F[i]! & mask) !== want) continue;
     out[i] =
       K[i - 1] === 1 &&
       B[i - 1]! > long[i - 1]! &&
@@ -95,10 +110,12 @@ export const CDLDARKCLOUDCOVER = def(11, (ctx, out, lb) => {
 
 /** After a long black bar, a long white bar opens below its low and closes above its midpoint. */
 export const CDLPIERCING = def(11, (ctx, out, lb) => {
-  const { body: B, open: O, low: L, close: C, color: K } = ctx;
+  const { body: B, open: O, low: L, close: C, color: K, flags: F } = ctx;
   const long1 = ctx.avgAt(S.BodyLong, lb, 1);
   const long0 = ctx.avgAt(S.BodyLong, lb, 0);
+  const { mask, want } = need('B', 'W');
   for (let i = lb, n = ctx.n; i < n; i++) {
+    if ((F[i]! & mask) !== want) continue;
     out[i] =
       K[i - 1] === -1 &&
       B[i - 1]! > long1[i - 1]! &&
@@ -114,10 +131,13 @@ export const CDLPIERCING = def(11, (ctx, out, lb) => {
 
 /** A short black body inside a prior long black body. */
 export const CDLHOMINGPIGEON = def(11, (ctx, out, lb) => {
-  const { body: B, open: O, close: C, color: K } = ctx;
+  const { body: B, open: O, close: C, color: K, flags: F } = ctx;
   const long = ctx.avgAt(S.BodyLong, lb, 1);
   const short = ctx.avgAt(S.BodyShort, lb, 0);
+  // two blacks with O[i] < O[i-1] and C[i] > C[i-1]: the second body is inside the first
+  const { mask, want } = need('B', 'BH');
   for (let i = lb, n = ctx.n; i < n; i++) {
+    if ((F[i]! & mask) !== want) continue;
     out[i] =
       K[i - 1] === -1 &&
       K[i] === -1 &&
@@ -133,10 +153,12 @@ export const CDLHOMINGPIGEON = def(11, (ctx, out, lb) => {
 type NeckRule = (c: number, pc: number, pl: number, pb: number, eq: number) => boolean;
 
 function neck(ctx: CandleContext, out: Int32Array, lb: number, rule: NeckRule): void {
-  const { body: B, open: O, low: L, close: C, color: K } = ctx;
+  const { body: B, open: O, low: L, close: C, color: K, flags: F } = ctx;
   const eq = ctx.avgAt(S.Equal, lb, 1);
   const long = ctx.avgAt(S.BodyLong, lb, 1);
+  const { mask, want } = need('B', 'W');
   for (let i = lb, n = ctx.n; i < n; i++) {
+    if ((F[i]! & mask) !== want) continue;
     out[i] =
       K[i - 1] === -1 &&
       B[i - 1]! > long[i - 1]! &&
@@ -166,6 +188,8 @@ function kicking(ctx: CandleContext, out: Int32Array, lb: number, byLength: bool
   const long1 = ctx.avgAt(S.BodyLong, lb, 1);
   const long0 = ctx.avgAt(S.BodyLong, lb, 0);
   for (let i = lb, n = ctx.n; i < n; i++) {
+    // prefilter: bar i is a marubozu (both shadows very short; rare), one branch
+    if ((+(U[i]! < vs0[i]!) & +(D[i]! < vs0[i]!)) === 0) continue;
     const k1 = K[i - 1]!;
     const hit =
       k1 === -K[i]! &&
@@ -188,9 +212,11 @@ export const CDLKICKINGBYLENGTH = def(11, (ctx, out, lb) => kicking(ctx, out, lb
 
 /** Two black bars closing at the same price. */
 export const CDLMATCHINGLOW = def(6, (ctx, out, lb) => {
-  const { close: C, color: K } = ctx;
+  const { close: C, color: K, flags: F } = ctx;
   const eq = ctx.avgAt(S.Equal, lb, 1);
+  const { mask, want } = need('B', 'B');
   for (let i = lb, n = ctx.n; i < n; i++) {
+    if ((F[i]! & mask) !== want) continue;
     out[i] = K[i - 1] === -1 && K[i] === -1 && C[i]! <= C[i - 1]! + eq[i - 1]! && C[i]! >= C[i - 1]! - eq[i - 1]! ? 100 : 0;
   }
 });
@@ -202,6 +228,8 @@ export const CDLSEPARATINGLINES = def(11, (ctx, out, lb) => {
   const long = ctx.avgAt(S.BodyLong, lb, 0);
   const eq = ctx.avgAt(S.Equal, lb, 1);
   for (let i = lb, n = ctx.n; i < n; i++) {
+    // prefilter: equal opens (rare), both sides evaluated, one branch
+    if ((+(O[i]! <= O[i - 1]! + eq[i - 1]!) & +(O[i]! >= O[i - 1]! - eq[i - 1]!)) === 0) continue;
     const k = K[i]!;
     out[i] =
       K[i - 1] === -k &&
