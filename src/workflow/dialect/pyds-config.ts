@@ -48,6 +48,8 @@ const ATTRIBUTES: Record<string, string> = {
   USER_EMAIL: 'default.user.email',
   USER_PHONE: 'default.user.phone',
   USER_STATE: 'default.user.state',
+  // 3.1 / 4.0 (removed later with the user's tenant; kept so their YAML still loads)
+  USER_TENANT: 'default.user.tenant',
   WORKFLOW_PROJECT: 'default.workflow.project',
   WORKFLOW_TENANT: 'default.workflow.tenant',
   WORKFLOW_USER: 'default.workflow.user',
