@@ -81,6 +81,24 @@ describe('SubProcess', () => {
     expect(store.currentTasks(s.id).get('sub')!.varPool).toMatchObject({ dataset: 'ds-42', model: 'm-ds-42' });
   });
 
+  it('a child workflow\'s executionType applies to its runs too: two parents share a SERIAL_WAIT child one at a time', async () => {
+    const { dir, db } = box();
+    const child = workflow('shared', dir, [shell('step', 'echo "start ${who}" >> order; sleep 0.4; echo "end ${who}" >> order')], { executionType: 'SERIAL_WAIT', params: { who: 'nobody' } });
+    const parent = (name: string) => workflow(name, dir, [task('sub', { type: 'SUB_PROCESS', typeAsWritten: 'SubProcess', childWorkflow: 'shared' })], { params: { who: name } });
+    const waits: string[] = [];
+    const h1 = startRun({ dbPath: db, bundle: bundle(parent('p1'), [child]) });
+    const h2 = startRun({ dbPath: db, bundle: bundle(parent('p2'), [child]) });
+    for (const h of [h1, h2]) h.events.on('run', (e) => e.state === 'SERIAL_WAIT' && e.workflow === 'shared' && waits.push(e.message ?? ''));
+    const [s1, s2] = await Promise.all([h1.done, h2.done]);
+    expect([s1.state, s2.state]).toEqual(['SUCCESS', 'SUCCESS']);
+    const lines = readFileSync(join(dir, 'order'), 'utf8').trim().split('\n');
+    expect(lines.map((l) => l.split(' ')[0])).toEqual(['start', 'end', 'start', 'end']);
+    expect([lines[0], lines[1]]).toEqual([`start ${lines[0]!.slice(6)}`, `end ${lines[0]!.slice(6)}`]);
+    expect(new Set(lines.map((l) => l.split(' ')[1]))).toEqual(new Set(['p1', 'p2']));
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toMatch(/^waiting \(SERIAL_WAIT\): run \d+ .* of shared is running$/);
+  });
+
   it('stop() kills a running child\'s tasks: child and parent KILL, store consistent', async () => {
     const { dir, db } = box();
     const child = workflow('slowchild', dir, [shell('nap', 'sleep 20'), shell('later', 'true', { deps: ['nap'] })]);
