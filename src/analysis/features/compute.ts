@@ -22,6 +22,11 @@ export interface SymbolResult {
   modes: Record<string, Mode>;
 }
 
+/** The set's columns for `bars`, through its reusable buffer when it has one: consume them before the next call. */
+function computeOnce(set: FeatureSet, bars: Bars, offset: number): Record<string, FeatureColumn> {
+  return set.computeTransient ? set.computeTransient(bars, offset) : set.compute(bars, offset);
+}
+
 function concat(kind: 'float' | 'int', a: Float64Array, b: FeatureColumn): FeatureColumn {
   const out = kind === 'float' ? new Float64Array(a.length + b.length) : new Int32Array(a.length + b.length);
   out.set(a);
@@ -40,15 +45,16 @@ export function computeSetFor(db: Db, bars: Bars, set: FeatureSet, head: StoredS
   if (valid && set.incremental) {
     mode = 'append';
     const start = anchorStart(head.n, set.lookback);
-    const part = set.compute(sliceBars(bars, start), start);
+    const part = computeOnce(set, sliceBars(bars, start), start);
     const stored = readSet(db, bars.code, set.name)!;
     const old = decodeColumns(stored.meta, stored.data, stored.n);
     cols = {};
     for (const c of set.columns) cols[c] = concat(set.kind, old[c]!, part[c]!.subarray(head.n - start));
   } else {
     mode = 'full';
-    cols = set.compute(bars, 0);
+    cols = computeOnce(set, bars, 0);
   }
+  // encoded (copied) right away: `cols` may live in the set's reusable buffer
   const { meta, data } = encodeColumns(cols, set.columns, set.kind, n);
   return { mode, write: { code: bars.code, setName: set.name, spec: set.spec, meta, dates: bars.dates.slice(), data, fingerprint: fp(n) } };
 }

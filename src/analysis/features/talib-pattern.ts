@@ -18,6 +18,7 @@ export const PATTERN_LOOKBACK = 64;
 
 export async function talibPatternFeatureSet(): Promise<FeatureSet> {
   const c = await loadCandles();
+  let buf = new Int32Array(0);
   return {
     name: 'talib_pattern',
     spec: 'talib_pattern:ta-lib-0.6',
@@ -26,5 +27,10 @@ export async function talibPatternFeatureSet(): Promise<FeatureSet> {
     lookback: Math.max(PATTERN_LOOKBACK, ...c.PATTERN_NAMES.map((n) => 2 * c.patternLookback(n))),
     incremental: true,
     compute: (bars) => c.computeAllPatterns(bars),
+    computeTransient: (bars) => {
+      const need = bars.close.length * c.PATTERN_NAMES.length;
+      if (buf.length < need) buf = new Int32Array(need);
+      return c.computeAllPatterns(bars, buf);
+    },
   };
 }

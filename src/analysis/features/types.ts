@@ -22,4 +22,11 @@ export interface FeatureSet {
    * stock's full history (rolling sums re-anchor on that grid; see indicators/rolling.ts).
    */
   compute(bars: Bars, offset: number): Record<string, FeatureColumn>;
+  /**
+   * Optional, the same values as `compute`, but the columns may be views of a buffer the set reuses:
+   * they are overwritten by the next `computeTransient` call. Only for a caller that is done with
+   * them before that (the market pass encodes each stock's columns at once); saves allocating and
+   * zeroing a block per stock.
+   */
+  computeTransient?(bars: Bars, offset: number): Record<string, FeatureColumn>;
 }
