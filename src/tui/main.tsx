@@ -5,6 +5,7 @@ import { App } from './App.js';
 import { Engine } from './engine.js';
 import { enterAlternateScreen } from './terminal.js';
 import { makeTheme, colorEnabled, conventionFromEnv } from '../render/theme.js';
+import { initialState, reducer, type State } from './state.js';
 
 export interface TuiOptions {
   dbPath: string;
@@ -41,7 +42,17 @@ export async function mountTui(opts: TuiOptions): Promise<number> {
   process.on('SIGHUP', onHup);
   process.on('uncaughtException', onCrash);
   process.on('unhandledRejection', onCrash);
-  const app = render(<App engine={engine} theme={theme} />, { exitOnCtrlC: false, patchConsole: true, maxFps: 10, incrementalRendering: true });
+  // The first screen's data before the first render, so the first frame is complete: not an empty
+  // list that a second frame fills (at maxFps 10, up to 100 ms later). On an error the controller's
+  // init() scans again and shows it.
+  let initial: Partial<State> | undefined;
+  try {
+    const size = { cols: process.stdout.columns || 80, rows: process.stdout.rows || 24 };
+    initial = { workflows: reducer(initialState(size), { type: 'workflows', items: engine.scanWorkflows() }).workflows };
+  } catch {
+    initial = undefined;
+  }
+  const app = render(<App engine={engine} theme={theme} initial={initial} />, { exitOnCtrlC: false, patchConsole: true, maxFps: 10, incrementalRendering: true });
   try {
     await app.waitUntilExit();
   } catch (e) {
