@@ -24,13 +24,6 @@ export interface ControllerDeps {
 
 const PERIODS = ['day', 'week', 'month'] as const;
 
-/**
- * Engine events are applied in batches at most this often: each batch that changes the screen is
- * one frame, and a frame of Ink costs several ms of CPU whatever changed, so this bounds the TUI's
- * CPU while runs are active.
- */
-export const ENGINE_BATCH_MS = Number(process.env.QF_BATCH_MS ?? 100);
-
 export class Controller {
   private readonly coalescer: Coalescer;
   private occurrences = new Map<string, Occurrence[]>();
@@ -47,18 +40,20 @@ export class Controller {
     this.state = deps.initial;
     this.monitorDeps = { now: deps.now, fetchQuotes: deps.fetchQuotes };
     this.d = { engine: deps.engine, exit: deps.exit, dispatch: (a) => this.dispatch(a) };
-    this.coalescer = new Coalescer((events) => this.dispatch({ type: 'engine', events }), ENGINE_BATCH_MS);
+    this.coalescer = new Coalescer((events) => {
+      this.lastFlush = Date.now();
+      this.dispatch({ type: 'engine', events });
+    }, 100);
   }
 
-  /** When the state last changed, i.e. the last frame (the spinner's timer skips a tick right after one). */
-  lastChange = 0;
+  /** When engine events were last applied (the spinner then advances with them, not on its own). */
+  lastFlush = 0;
 
   /** The store: every change goes through the reducer, then subscribers (the Ink root) re-render. */
   dispatch(a: Action): void {
     const next = reducer(this.state, a);
     if (next === this.state) return;
     this.state = next;
-    this.lastChange = Date.now();
     for (const l of this.listeners) l();
   }
 
