@@ -1,13 +1,15 @@
 /**
  * Brings a SageMaker XGBoost model (model.tar.gz holding `xgboost-model`) back into the local model
  * registry (ml.md §3). The file's format is sniffed from its first bytes: XGBoost JSON (`{"`) is
- * loaded and registered with its JSON so quantflow can score with it; UBJSON (`{L`..., XGBoost >= 2.1),
- * XGBoost's legacy binary format (`binf`, what container 1.3-1 .. 2.0 write by default) and Python
- * pickles (containers up to 1.2) get a clear message saying how to convert them.
+ * registered as it is; XGBoost's legacy binary format (`binf`..., what containers 1.3-1 .. 1.7-1 write
+ * by default, and the same without the header, as older XGBoost wrote it) is read natively
+ * (src/ml/gbdt/xgboost-binary.ts) and registered as the equivalent XGBoost JSON, so quantflow scores
+ * with it with no Python. UBJSON (`{L`..., XGBoost >= 2.1) and Python pickles (containers up to 1.2)
+ * get a clear message saying how to convert them.
  */
 import { gunzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
-import { QuantflowError } from '../../core/errors.js';
+import { QuantflowError, isQuantflowError } from '../../core/errors.js';
 import type { Db } from '../../core/db.js';
 import { isS3Uri, withLocalCopy } from '../s3.js';
 
@@ -57,6 +59,7 @@ export interface ImportResult {
 export async function importSageMakerModel(db: Db, uri: string, modelId: string, origin: Record<string, unknown> = {}): Promise<ImportResult> {
   const bytes = await withLocalCopy(uri, (local) => new Uint8Array(readFileSync(local)));
   let model: Uint8Array = bytes;
+  let member: string | undefined;
   if (/\.tar\.gz$|\.tgz$|\.tar$/.test(uri)) {
     let entries: Map<string, Uint8Array>;
     try {
@@ -67,23 +70,36 @@ export async function importSageMakerModel(db: Db, uri: string, modelId: string,
     const name = [...entries.keys()].find((k) => k.split('/').pop() === 'xgboost-model');
     if (!name) throw new QuantflowError('SAGEMAKER_MODEL', `${uri}: no xgboost-model inside (found: ${[...entries.keys()].join(', ') || 'nothing'})`, { exitCode: 1 });
     model = entries.get(name)!;
+    member = name;
   }
   const format = sniffModelFormat(model);
   const where = isS3Uri(uri) ? uri : `file ${uri}`;
   if (format === 'pickle') throw new QuantflowError('SAGEMAKER_MODEL', `${where}: the model is a Python pickle (XGBoost container 1.2 or older), which quantflow cannot read without Python; ${HOW_TO_CONVERT}`, { exitCode: 1 });
-  if (format === 'binary' || format === 'unknown')
-    throw new QuantflowError(
-      'SAGEMAKER_MODEL',
-      `${where}: the model is not XGBoost JSON${format === 'binary' ? ' but XGBoost\'s binary format' : ' (probably XGBoost\'s binary format)'} (what container 1.7-1 writes), which quantflow does not read; ${HOW_TO_CONVERT}`,
-      { exitCode: 1 },
-    );
   if (format === 'ubjson') throw new QuantflowError('SAGEMAKER_MODEL', `${where}: the model is UBJSON (XGBoost 2.1 or newer), which quantflow does not read yet; ${HOW_TO_CONVERT}`, { exitCode: 1 });
-  const text = Buffer.from(model).toString('utf8');
-  const { modelFromXgboostJson } = await import('../../ml/gbdt/xgboost-json.js');
-  const parsed = modelFromXgboostJson(JSON.parse(text), uri);
+  let text: string;
+  let trees: number;
+  if (format === 'binary' || format === 'unknown') {
+    const { modelFromXgboostBinary } = await import('../../ml/gbdt/xgboost-binary.js');
+    const { xgboostJsonText } = await import('../../ml/gbdt/xgboost-json.js');
+    const src = member ? `${uri}!${member}` : uri;
+    let parsed: import('../../ml/gbdt/model.js').GbdtModel;
+    try {
+      parsed = modelFromXgboostBinary(model, src);
+    } catch (e) {
+      if (format === 'unknown' && isQuantflowError(e))
+        throw new QuantflowError('SAGEMAKER_MODEL', `${where}: not a model format quantflow knows (XGBoost JSON, XGBoost binary, UBJSON or a pickle); read as XGBoost binary: ${e.message}`, { exitCode: 2 });
+      throw e;
+    }
+    text = xgboostJsonText(parsed);
+    trees = parsed.trees.length;
+  } else {
+    text = Buffer.from(model).toString('utf8');
+    const { modelFromXgboostJson } = await import('../../ml/gbdt/xgboost-json.js');
+    trees = modelFromXgboostJson(JSON.parse(text), uri).trees.length;
+  }
   const { ModelRegistry } = await import('../../ml/registry.js');
   const { sageMakerModelRecord } = await import('./model-record.js');
-  new ModelRegistry(db).save(sageMakerModelRecord(modelId, { modelJson: text, origin: { artifact: uri, ...origin } }));
+  new ModelRegistry(db).save(sageMakerModelRecord(modelId, { modelJson: text, origin: { artifact: uri, format: format === 'unknown' ? 'binary' : format, ...origin } }));
 
-  return { modelId, format, trees: parsed.trees.length };
+  return { modelId, format: format === 'unknown' ? 'binary' : format, trees };
 }
