@@ -165,9 +165,9 @@ function parseField(b: Buffer, s: number, e: number, fail: (msg: string) => neve
     if (t === '-inf' || t === '-infinity') return -Infinity;
     return fail(`not a number: "${text.length > 40 ? text.slice(0, 40) + '...' : text}"`);
   }
-  let v: number;
-  if (digits <= 15 && exp >= -22 && exp <= 22) v = exp < 0 ? mant / POW10[-exp]! : mant * POW10[exp]!;
-  else v = Number(b.toString('latin1', s, e));
+  // more digits than a double holds exactly: let Number() parse the text (sign included)
+  if (digits > 15 || exp < -22 || exp > 22) return Number(b.toString('latin1', s, e));
+  const v = exp < 0 ? mant / POW10[-exp]! : mant * POW10[exp]!;
   return neg ? -v : v;
 }
 
