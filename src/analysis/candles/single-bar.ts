@@ -1,6 +1,12 @@
 /**
  * One-bar patterns (dojis, marubozus, long/short lines, spinning tops): each bar is judged against
  * the averages of the bars before it.
+ *
+ * Speed: the conditions are combined without short-circuits (`+(a < b) & ...`), so there are no
+ * unpredictable branches; where one condition or pair is rare (a doji: ~12% of bars; both shadows
+ * very short or very long: <10%), the loop first tests that alone, as ONE well-predicted branch,
+ * and evaluates the full (unchanged) expression only for the bars that pass. runPattern has zeroed
+ * `out`, so the others stay 0.
  */
 import { S, type CandleContext, type PatternDef } from './candle-settings.js';
 
@@ -20,7 +26,7 @@ export const CDLDRAGONFLYDOJI = def(10, (ctx, out, lb) => {
   const { body: B, upper: U, lower: D } = ctx;
   const doji = ctx.avgAt(S.BodyDoji, lb, 0);
   const vs = ctx.avgAt(S.ShadowVeryShort, lb, 0);
-  for (let i = lb, n = ctx.n; i < n; i++) out[i] = (+(B[i]! <= doji[i]!) & +(U[i]! < vs[i]!) & +(D[i]! > vs[i]!)) * 100;
+  for (let i = lb, n = ctx.n; i < n; i++) if (B[i]! <= doji[i]!) out[i] = (+(B[i]! <= doji[i]!) & +(U[i]! < vs[i]!) & +(D[i]! > vs[i]!)) * 100;
 });
 
 /** Doji with (almost) no lower shadow and an upper shadow. */
@@ -28,7 +34,7 @@ export const CDLGRAVESTONEDOJI = def(10, (ctx, out, lb) => {
   const { body: B, upper: U, lower: D } = ctx;
   const doji = ctx.avgAt(S.BodyDoji, lb, 0);
   const vs = ctx.avgAt(S.ShadowVeryShort, lb, 0);
-  for (let i = lb, n = ctx.n; i < n; i++) out[i] = (+(B[i]! <= doji[i]!) & +(D[i]! < vs[i]!) & +(U[i]! > vs[i]!)) * 100;
+  for (let i = lb, n = ctx.n; i < n; i++) if (B[i]! <= doji[i]!) out[i] = (+(B[i]! <= doji[i]!) & +(D[i]! < vs[i]!) & +(U[i]! > vs[i]!)) * 100;
 });
 
 /** Doji with one shadow longer than the body. */
@@ -36,7 +42,7 @@ export const CDLLONGLEGGEDDOJI = def(10, (ctx, out, lb) => {
   const { body: B, upper: U, lower: D } = ctx;
   const doji = ctx.avgAt(S.BodyDoji, lb, 0);
   const sl = ctx.avgAt(S.ShadowLong, lb, 0);
-  for (let i = lb, n = ctx.n; i < n; i++) out[i] = (+(B[i]! <= doji[i]!) & (+(D[i]! > sl[i]!) | +(U[i]! > sl[i]!))) * 100;
+  for (let i = lb, n = ctx.n; i < n; i++) if (B[i]! <= doji[i]!) out[i] = (+(B[i]! <= doji[i]!) & (+(D[i]! > sl[i]!) | +(U[i]! > sl[i]!))) * 100;
 });
 
 /** Long-legged doji whose body sits near the middle of the range. */
@@ -46,6 +52,7 @@ export const CDLRICKSHAWMAN = def(10, (ctx, out, lb) => {
   const sl = ctx.avgAt(S.ShadowLong, lb, 0);
   const near = ctx.avgAt(S.Near, lb, 0);
   for (let i = lb, n = ctx.n; i < n; i++) {
+    if (!(B[i]! <= doji[i]!)) continue;
     const mid = L[i]! + R[i]! / 2;
     out[i] =
       (+(B[i]! <= doji[i]!) & +(D[i]! > sl[i]!) & +(U[i]! > sl[i]!) & +(Bo[i]! <= mid + near[i]!) & +(T[i]! >= mid - near[i]!)) *
@@ -59,7 +66,7 @@ export const CDLTAKURI = def(10, (ctx, out, lb) => {
   const doji = ctx.avgAt(S.BodyDoji, lb, 0);
   const vs = ctx.avgAt(S.ShadowVeryShort, lb, 0);
   const vl = ctx.avgAt(S.ShadowVeryLong, lb, 0);
-  for (let i = lb, n = ctx.n; i < n; i++) out[i] = (+(B[i]! <= doji[i]!) & +(U[i]! < vs[i]!) & +(D[i]! > vl[i]!)) * 100;
+  for (let i = lb, n = ctx.n; i < n; i++) if (B[i]! <= doji[i]!) out[i] = (+(B[i]! <= doji[i]!) & +(U[i]! < vs[i]!) & +(D[i]! > vl[i]!)) * 100;
 });
 
 /** Long body that opens at its extreme (white: no lower shadow; black: no upper shadow). */
@@ -69,8 +76,10 @@ export const CDLBELTHOLD = def(10, (ctx, out, lb) => {
   const vs = ctx.avgAt(S.ShadowVeryShort, lb, 0);
   for (let i = lb, n = ctx.n; i < n; i++) {
     const k = K[i]!;
-    const sh = k === 1 ? D[i]! : U[i]!;
-    out[i] = (+(B[i]! > long[i]!) & +(sh < vs[i]!)) * k * 100;
+    // sh < vs for sh = (white ? lower : upper), as integer selects (no branch on the colour)
+    const w = +(k === 1);
+    const shortSh = (w & +(D[i]! < vs[i]!)) | ((w ^ 1) & +(U[i]! < vs[i]!));
+    out[i] = (+(B[i]! > long[i]!) & shortSh) * k * 100;
   }
 });
 
@@ -81,8 +90,10 @@ export const CDLCLOSINGMARUBOZU = def(10, (ctx, out, lb) => {
   const vs = ctx.avgAt(S.ShadowVeryShort, lb, 0);
   for (let i = lb, n = ctx.n; i < n; i++) {
     const k = K[i]!;
-    const sh = k === 1 ? U[i]! : D[i]!;
-    out[i] = (+(B[i]! > long[i]!) & +(sh < vs[i]!)) * k * 100;
+    // sh < vs for sh = (white ? upper : lower), as integer selects (no branch on the colour)
+    const w = +(k === 1);
+    const shortSh = (w & +(U[i]! < vs[i]!)) | ((w ^ 1) & +(D[i]! < vs[i]!));
+    out[i] = (+(B[i]! > long[i]!) & shortSh) * k * 100;
   }
 });
 
@@ -91,7 +102,8 @@ export const CDLMARUBOZU = def(10, (ctx, out, lb) => {
   const { body: B, upper: U, lower: D, color: K } = ctx;
   const long = ctx.avgAt(S.BodyLong, lb, 0);
   const vs = ctx.avgAt(S.ShadowVeryShort, lb, 0);
-  for (let i = lb, n = ctx.n; i < n; i++) out[i] = (+(B[i]! > long[i]!) & +(U[i]! < vs[i]!) & +(D[i]! < vs[i]!)) * K[i]! * 100;
+  for (let i = lb, n = ctx.n; i < n; i++)
+    if (+(U[i]! < vs[i]!) & +(D[i]! < vs[i]!)) out[i] = (+(B[i]! > long[i]!) & +(U[i]! < vs[i]!) & +(D[i]! < vs[i]!)) * K[i]! * 100;
 });
 
 /** Long body with short shadows. */
@@ -116,7 +128,7 @@ export const CDLSPINNINGTOP = def(10, (ctx, out, lb) => {
   const short = ctx.avgAt(S.BodyShort, lb, 0);
   for (let i = lb, n = ctx.n; i < n; i++) {
     const b = B[i]!;
-    out[i] = (+(b < short[i]!) & +(U[i]! > b) & +(D[i]! > b)) * K[i]! * 100;
+    if (+(U[i]! > b) & +(D[i]! > b)) out[i] = (+(b < short[i]!) & +(U[i]! > b) & +(D[i]! > b)) * K[i]! * 100;
   }
 });
 
@@ -125,7 +137,8 @@ export const CDLHIGHWAVE = def(10, (ctx, out, lb) => {
   const { body: B, upper: U, lower: D, color: K } = ctx;
   const short = ctx.avgAt(S.BodyShort, lb, 0);
   const vl = ctx.avgAt(S.ShadowVeryLong, lb, 0);
-  for (let i = lb, n = ctx.n; i < n; i++) out[i] = (+(B[i]! < short[i]!) & +(U[i]! > vl[i]!) & +(D[i]! > vl[i]!)) * K[i]! * 100;
+  for (let i = lb, n = ctx.n; i < n; i++)
+    if (+(U[i]! > vl[i]!) & +(D[i]! > vl[i]!)) out[i] = (+(B[i]! < short[i]!) & +(U[i]! > vl[i]!) & +(D[i]! > vl[i]!)) * K[i]! * 100;
 });
 
 /** Small body, long lower shadow, tiny upper shadow, body near the prior bar's low. */
@@ -136,7 +149,8 @@ export const CDLHAMMER = def(11, (ctx, out, lb) => {
   const vs = ctx.avgAt(S.ShadowVeryShort, lb, 0);
   const near = ctx.avgAt(S.Near, lb, 1);
   for (let i = lb, n = ctx.n; i < n; i++)
-    out[i] = (+(B[i]! < short[i]!) & +(D[i]! > sl[i]!) & +(U[i]! < vs[i]!) & +(Bo[i]! <= L[i - 1]! + near[i - 1]!)) * 100;
+    if (+(D[i]! > sl[i]!) & +(U[i]! < vs[i]!))
+      out[i] = (+(B[i]! < short[i]!) & +(D[i]! > sl[i]!) & +(U[i]! < vs[i]!) & +(Bo[i]! <= L[i - 1]! + near[i - 1]!)) * 100;
 });
 
 /** The hammer's shape with the body near the prior bar's high. */
@@ -147,7 +161,8 @@ export const CDLHANGINGMAN = def(11, (ctx, out, lb) => {
   const vs = ctx.avgAt(S.ShadowVeryShort, lb, 0);
   const near = ctx.avgAt(S.Near, lb, 1);
   for (let i = lb, n = ctx.n; i < n; i++)
-    out[i] = (+(B[i]! < short[i]!) & +(D[i]! > sl[i]!) & +(U[i]! < vs[i]!) & +(Bo[i]! >= H[i - 1]! - near[i - 1]!)) * -100;
+    if (+(D[i]! > sl[i]!) & +(U[i]! < vs[i]!))
+      out[i] = (+(B[i]! < short[i]!) & +(D[i]! > sl[i]!) & +(U[i]! < vs[i]!) & +(Bo[i]! >= H[i - 1]! - near[i - 1]!)) * -100;
 });
 
 /** Small body, long upper shadow, tiny lower shadow, body gapping down from the prior body. */
@@ -157,7 +172,8 @@ export const CDLINVERTEDHAMMER = def(11, (ctx, out, lb) => {
   const sl = ctx.avgAt(S.ShadowLong, lb, 0);
   const vs = ctx.avgAt(S.ShadowVeryShort, lb, 0);
   for (let i = lb, n = ctx.n; i < n; i++)
-    out[i] = (+(B[i]! < short[i]!) & +(U[i]! > sl[i]!) & +(D[i]! < vs[i]!) & +(T[i]! < Bo[i - 1]!)) * 100;
+    if (+(U[i]! > sl[i]!) & +(D[i]! < vs[i]!))
+      out[i] = (+(B[i]! < short[i]!) & +(U[i]! > sl[i]!) & +(D[i]! < vs[i]!) & +(T[i]! < Bo[i - 1]!)) * 100;
 });
 
 /** Small body, long upper shadow, tiny lower shadow, body gapping up from the prior body. */
@@ -167,5 +183,6 @@ export const CDLSHOOTINGSTAR = def(11, (ctx, out, lb) => {
   const sl = ctx.avgAt(S.ShadowLong, lb, 0);
   const vs = ctx.avgAt(S.ShadowVeryShort, lb, 0);
   for (let i = lb, n = ctx.n; i < n; i++)
-    out[i] = (+(B[i]! < short[i]!) & +(U[i]! > sl[i]!) & +(D[i]! < vs[i]!) & +(Bo[i]! > T[i - 1]!)) * -100;
+    if (+(U[i]! > sl[i]!) & +(D[i]! < vs[i]!))
+      out[i] = (+(B[i]! < short[i]!) & +(U[i]! > sl[i]!) & +(D[i]! < vs[i]!) & +(Bo[i]! > T[i - 1]!)) * -100;
 });
