@@ -60,6 +60,14 @@ for name, (params, rounds, nf) in cases.items():
     b.predict(dt).astype('<f8').tofile(os.path.join(d, 'pred.f64'))
     b.predict(dt, output_margin=True).astype('<f8').tofile(os.path.join(d, 'margin.f64'))
     json.dump(dict(nf=nf, rounds=rounds), open(os.path.join(d, 'meta.json'), 'w'))
+# A model as XGBoost < 1.0 wrote it: major_version 0 and base_score stored as a margin (xgboost 1.7
+# loads it so, see LearnerIO::LoadModel); its own predictions are the reference.
+d = os.path.join(out, 'hist')
+raw = bytearray(open(os.path.join(d, 'xgboost-model'), 'rb').read())
+raw[4:8] = np.array([-0.4], dtype='<f4').tobytes(); raw[24:28] = (0).to_bytes(4, 'little')
+open(os.path.join(out, 'old.model'), 'wb').write(raw)
+T = np.fromfile(os.path.join(d, 'test.f32'), dtype='<f4').reshape(-1, 6)
+xgb.Booster(model_file=os.path.join(out, 'old.model')).predict(xgb.DMatrix(T, missing=np.nan)).astype('<f8').tofile(os.path.join(out, 'old.pred'))
 X, y = data(200, 4, 9)
 def save(name, params, rounds, label=y):
     xgb.train(dict(params, nthread=1), xgb.DMatrix(X, label=label, missing=np.nan), rounds).save_model(os.path.join(out, name))
@@ -154,6 +162,17 @@ describe.skipIf(!py)('XGBoost legacy binary models (xgboost 1.7 fixtures made at
     expect(treeArrays(again)).toEqual(treeArrays(full));
     // loadXgboostJson (gbdt predict --model) accepts the binary too
     expect(treeArrays(loadXgboostJson(join(dir('hist'), 'xgboost-model')))).toEqual(treeArrays(full));
+  });
+
+  it('a model written by XGBoost < 1.0 (base_score stored as a margin) predicts as xgboost 1.7 loads it', () => {
+    const old = loadXgboostBinary(join(tmp.dir, 'old.model'));
+    expect(old.version[0]).toBe(0);
+    expect(Math.abs(old.baseScore - 1 / (1 + Math.exp(0.4)))).toBeLessThan(1e-7);
+    const data = f32(join(dir('hist'), 'test.f32'));
+    const got = predict(old, { nrow: data.length / 6, ncol: 6, data });
+    const want = f64(join(tmp.dir, 'old.pred'));
+    expect(got.length).toBe(want.length);
+    for (let i = 0; i < got.length; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThan(1e-6);
   });
 
   it('a truncated file fails on one line with the offset and what was being read (exit 2)', () => {
