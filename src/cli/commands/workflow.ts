@@ -207,6 +207,8 @@ export function register(program: Command): void {
           parentRunId: r.parentRunId,
           commandType: r.commandType,
           file: r.file,
+          ...(r.message ? { message: r.message } : {}),
+          ...(r.timeoutAlertAt !== null ? { timeoutAlert: isoWithOffset(r.timeoutAlertAt) } : {}),
         }));
         if (flags.json) {
           printJson(runs);
@@ -219,7 +221,7 @@ export function register(program: Command): void {
         const w = Math.max(8, ...runs.map((r) => r.workflow.length));
         const lines = [`${'ID'.padStart(5)}  ${'WORKFLOW'.padEnd(w)}  ${'STATE'.padEnd(20)}  ${'STARTED'.padEnd(19)}  TIME     PARENT`];
         for (const r of runs) {
-          lines.push(`${String(r.id).padStart(5)}  ${r.workflow.padEnd(w)}  ${r.state.padEnd(20)}  ${r.startTime.slice(0, 19).replace('T', ' ')}  ${duration(r.startTime, r.endTime).padEnd(7)}  ${r.parentRunId ?? '-'}`);
+          lines.push(`${String(r.id).padStart(5)}  ${r.workflow.padEnd(w)}  ${r.state.padEnd(20)}  ${r.startTime.slice(0, 19).replace('T', ' ')}  ${duration(r.startTime, r.endTime).padEnd(7)}  ${String(r.parentRunId ?? '-').padEnd(6)}${r.message ? `  ${r.message}` : ''}`);
         }
         process.stdout.write(lines.join('\n') + '\n');
       }),

@@ -127,6 +127,11 @@ describe('executionType across processes', () => {
     const c = spawnRun(db, file, ['--param', 'tag=C']);
     expect(await c.exit).toBe(0);
     expect(runs(db).map((r) => r.state)).toEqual(['SUCCESS', 'STOP', 'SUCCESS']);
+    const list = spawn(process.execPath, [binPath, '--db', db, 'runs'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let text = '';
+    list.stdout.on('data', (d) => (text += d));
+    await new Promise((res) => list.on('close', res));
+    expect(text.split('\n').find((l) => /^\s+2\s/.test(l))).toMatch(/STOP .*discarded \(SERIAL_DISCARD\): run 1 /);
   });
 
   it('SERIAL_PRIORITY: a new run stops the running one (STOP, its task killed) and runs once it has ended', async () => {
