@@ -170,6 +170,26 @@ describe('executionType across processes', () => {
     expect(order(dir)).toEqual(['start A', 'end A']);
   });
 
+  it('rerun of a SERIAL_WAIT workflow while another run goes waits for it, then reruns', async () => {
+    const { dir, db } = box();
+    const file = serialWorkflow(dir, 'SERIAL_WAIT');
+    release(dir, 'A');
+    expect(await spawnRun(db, file, ['--param', 'tag=A']).exit).toBe(0);
+    const b = spawnRun(db, file, ['--param', 'tag=B']);
+    await waitFor(() => order(dir).includes('start B'), 'B to start');
+    const r = spawn(process.execPath, [binPath, '--db', db, 'rerun', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    r.stderr.on('data', (c) => (err += c));
+    const code = new Promise<number | null>((res) => r.on('close', res));
+    await waitFor(() => runs(db)[0]?.state === 'SERIAL_WAIT', 'the rerun to wait');
+    release(dir, 'B');
+    expect(await code).toBe(0);
+    expect(await b.exit).toBe(0);
+    expect(err).toMatch(/waiting \(SERIAL_WAIT\): run 2 /);
+    expect(order(dir)).toEqual(['start A', 'end A', 'start B', 'end B', 'start A', 'end A']);
+    expect(runs(db).map((x) => x.state)).toEqual(['SUCCESS', 'SUCCESS']);
+  });
+
   it('rerun of a SERIAL_DISCARD workflow while another run goes is refused (exit 3) and leaves the run as it was', async () => {
     const { dir, db } = box();
     const file = serialWorkflow(dir, 'SERIAL_DISCARD');
