@@ -113,7 +113,8 @@ export function loadXgboostBinary(path: string): GbdtModel {
 }
 
 /**
- * Parses a legacy binary model. Errors are one line, `src:offset: what is wrong` (exit 2): a
+ * Parses a legacy binary model. Errors are one line, `src:offset: what is wrong` (exit 2; offset in
+ * bytes from the start of the file, "binf" included): a
  * truncated or corrupt file, or a variant quantflow does not score (dart, gblinear, multi-class,
  * multi-target, vector leaves, an unsupported objective).
  */
@@ -195,6 +196,7 @@ export function modelFromXgboostBinary(bytes: Uint8Array, src = 'model'): GbdtMo
   const objectiveJson = attributes.objective;
   delete attributes.objective;
   delete attributes.metrics;
+  delete attributes.count_poisson_max_delta_step;
   if (objectiveJson !== undefined) {
     try {
       const spw = (JSON.parse(objectiveJson) as { reg_loss_param?: { scale_pos_weight?: string } }).reg_loss_param?.scale_pos_weight;
