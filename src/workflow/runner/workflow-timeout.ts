@@ -1,8 +1,8 @@
 /**
  * The workflow-level `timeout` (minutes). In DolphinScheduler it only alerts
- * (WorkflowTimeoutStateEventHandler -> WorkflowExecuteRunnable.processTimeout ->
- * ProcessAlertManager.sendProcessTimeoutAlert); the workflow goes on, and the check is dropped once it
- * has fired, so the alert is raised once. Locally the alert is a `system` log line of the run (no task),
+ * (StateWheelExecuteThread.checkProcess4Timeout -> WorkflowTimeoutStateEventHandler ->
+ * WorkflowExecuteRunnable.processTimeout -> ProcessAlertManager.sendProcessTimeoutAlert); the workflow
+ * goes on, and the instance is removed from the timeout check list once it has fired: one alert. Locally the alert is a `system` log line of the run (no task),
  * an `alert` event (the CLI prints it, the TUI can show it) and `timeout_alert_at` on the run's row.
  * The clock starts when the run starts executing (after any SERIAL_WAIT).
  */
