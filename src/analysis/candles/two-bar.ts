@@ -55,8 +55,9 @@ export const CDLDOJISTAR = def(11, (ctx, out, lb) => {
   const { mask: um, want: uw } = need('W', '^');
   const { mask: dm, want: dw } = need('B', 'v');
   for (let i = lb, n = ctx.n; i < n; i++) {
+    // a colour-and-gap word of either direction and a doji (rare), both evaluated, one branch
     const f = F[i]!;
-    if ((f & um) !== uw && (f & dm) !== dw) continue;
+    if (((+((f & um) === uw) | +((f & dm) === dw)) & +(B[i]! <= doji[i]!)) === 0) continue;
     const k1 = K[i - 1]!;
     out[i] =
       B[i - 1]! > long[i - 1]! &&
@@ -95,7 +96,8 @@ export const CDLDARKCLOUDCOVER = def(11, (ctx, out, lb) => {
   const pen = 0.5;
   const { mask, want } = need('W', 'B');
   for (let i = lb, n = ctx.n; i < n; i++) {
-    if ((F[i]! & mask) !== want) continue;
+    // the colours and the open above the prior high (rare), both evaluated, one branch
+    if ((+((F[i]! & mask) === want) & +(O[i]! > H[i - 1]!)) === 0) continue;
     out[i] =
       K[i - 1] === 1 &&
       B[i - 1]! > long[i - 1]! &&
@@ -115,7 +117,8 @@ export const CDLPIERCING = def(11, (ctx, out, lb) => {
   const long0 = ctx.avgAt(S.BodyLong, lb, 0);
   const { mask, want } = need('B', 'W');
   for (let i = lb, n = ctx.n; i < n; i++) {
-    if ((F[i]! & mask) !== want) continue;
+    // the colours and the open below the prior low (rare), both evaluated, one branch
+    if ((+((F[i]! & mask) === want) & +(O[i]! < L[i - 1]!)) === 0) continue;
     out[i] =
       K[i - 1] === -1 &&
       B[i - 1]! > long1[i - 1]! &&
@@ -158,7 +161,8 @@ function neck(ctx: CandleContext, out: Int32Array, lb: number, rule: NeckRule): 
   const long = ctx.avgAt(S.BodyLong, lb, 1);
   const { mask, want } = need('B', 'W');
   for (let i = lb, n = ctx.n; i < n; i++) {
-    if ((F[i]! & mask) !== want) continue;
+    // the colours and the open below the prior low (rare), both evaluated, one branch
+    if ((+((F[i]! & mask) === want) & +(O[i]! < L[i - 1]!)) === 0) continue;
     out[i] =
       K[i - 1] === -1 &&
       B[i - 1]! > long[i - 1]! &&
