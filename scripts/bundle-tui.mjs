@@ -1,38 +1,60 @@
 #!/usr/bin/env node
 /**
  * Bundles the TUI for a fast start: src/tui/main.tsx and what it reaches (Ink, React, yaml, zod,
- * the workflow loader, the run store) become a few ES modules in dist/tui-bundle/ instead of
- * some 400 files that Node's ESM loader would resolve, read and link one by one (about 1 s of
- * the TUI's start-up on a small machine). `npm run build` and `prepare` (so `npm install` in a
- * checkout) run it after tsc; the test global setup runs it after its transpile, so the tmux test
- * starts the TUI the way a user does. src/tui/run.ts imports the bundle when it is there and not
- * older than the dist/ files it was built from, else the unbundled dist/tui/main.js.
+ * the workflow loader, the run store, and lazily the other screens' modules) become one script,
+ * dist/tui-bundle/main.cjs, instead of some 400 files that Node's ESM loader would resolve, read,
+ * scan and link one by one (about 1 s of the TUI's start-up on a small machine). `npm run build`
+ * and `prepare` (so `npm install` in a checkout) run it after tsc; the test global setup runs it
+ * after its transpile, so the tmux test starts the TUI the way a user does. src/tui/bundle.ts
+ * loads it (with a V8 code cache) when it is there and not older than the dist/ files it was
+ * built from; else the TUI starts from the unbundled dist/tui/main.js.
  *
- * - The start-up path (the TUI's static graph) is the entry chunk; what later screens import
- *   lazily (runner, market, picks, the AWS SDK) stays lazy as separate chunks (`splitting`), one
- *   copy of each module across them.
+ * - One CommonJS script so V8 can keep a code cache of it (vm.Script cachedData; Node 20 has no
+ *   compile cache for ES modules). Modules that only later screens import stay lazy inside it
+ *   (esbuild runs their top level on first import).
  * - The modules the unbundled CLI has already loaded before it opens the TUI (cli/*, tui/run,
- *   tui/cli-entry and their static imports: core/errors, core/config) stay external imports of the
- *   dist/ files, so there is one QuantflowError class and one config state, not two.
+ *   tui/bundle, tui/cli-entry and their static imports: core/errors, core/config) are not copied:
+ *   the bundle requires them by their dist/ path and the loader hands it those very modules, so
+ *   there is one QuantflowError class and one config state, not two.
  * - `import.meta.url` in every bundled file is rewritten to that file's own location (its dist/
  *   file, or its node_modules file), so paths.ts, worker URLs and createRequire resolve as they
  *   do unbundled. The bundle sits at the same depth as dist/tui/, so a computed relative import
  *   (the pattern catalog) resolves to the same dist/ file too.
- * - Native addons and the AWS SDK stay external packages; Ink's React-devtools hook (DEV=true
- *   only) stays an import of Ink's own file, as unbundled.
+ * - Two top-level awaits cannot be in a script: yoga-layout's (its WebAssembly; the loader awaits
+ *   a `yogaReady` promise before anything uses Yoga) and Ink's React-devtools hook, which only
+ *   runs with DEV=true (the loader then takes the unbundled path, where it works as usual).
+ * - Native addons and the AWS SDK stay external packages, required when first used.
  * - React's production build (NODE_ENV=production), as any shipped React app; unbundled runs
  *   (tests through ink-testing-library, QUANTFLOW_TUI_BUNDLE=0) keep React's development build.
  *
  * Without esbuild (an install without dev dependencies) it removes any old bundle and says so:
  * the TUI then starts unbundled, slower but the same.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const EXTERNAL_PACKAGES = ['better-sqlite3', 'tulind', 'talib', '@aws-sdk/*', 'react-devtools-core'];
-/** The CLI's path to the TUI, loaded unbundled before the bundle is imported. */
-const CLI_ENTRIES = ['src/cli/main.ts', 'src/tui/run.ts', 'src/tui/cli-entry.ts'];
+/** The CLI's path to the TUI, loaded unbundled before the bundle is. */
+const CLI_ENTRIES = ['src/cli/main.ts', 'src/tui/run.ts', 'src/tui/bundle.ts', 'src/tui/cli-entry.ts'];
+/** The bundle's entry: Yoga's WebAssembly first, then the TUI's module. */
+const ENTRY = "import { yogaReady } from 'yoga-layout';\nexport async function load() {\n  await yogaReady;\n  return import('./main.tsx');\n}\n";
+
+/** Source edits for the two top-level awaits; the build fails if a dependency update moves them. */
+const PATCHES = [
+  {
+    file: /[\\/]yoga-layout[\\/]dist[\\/]src[\\/]index\.js$/,
+    from: 'const Yoga = wrapAssembly(await loadYoga());\nexport default Yoga;',
+    to: 'let Yoga;\nexport const yogaReady = loadYoga().then((m) => {\n  Yoga = wrapAssembly(m);\n});\nexport { Yoga as default };',
+  },
+  {
+    file: /[\\/]ink[\\/]build[\\/]reconciler\.js$/,
+    from: "await import('./devtools.js');",
+    to: "throw new Error('the TUI bundle has no React devtools (DEV=true starts the unbundled TUI)');",
+  },
+  { file: /[\\/]ink[\\/]build[\\/]reconciler\.js$/, from: '? await loadPackageJson()', to: '? { name: undefined, version: undefined }' },
+];
 
 const posix = (p) => p.split(sep).join('/');
 const dotted = (p) => (p.startsWith('.') ? p : `./${p}`);
@@ -44,6 +66,7 @@ export async function bundleTui(opts = {}) {
   const src = join(root, 'src');
   const dist = join(root, 'dist');
   const outdir = join(dist, 'tui-bundle');
+  const outfile = join(outdir, 'main.cjs');
   let esbuild;
   try {
     esbuild = await import('esbuild');
@@ -81,18 +104,18 @@ export async function bundleTui(opts = {}) {
   const fromOut = (abs) => dotted(posix(relative(outdir, abs)));
   const inSrc = (p) => p.startsWith(src + sep);
   const loaderOf = (p) => (p.endsWith('.tsx') ? 'tsx' : p.endsWith('.ts') ? 'ts' : 'js');
+  const sharedUsed = new Set();
+  const patched = new Set();
 
   const result = await esbuild.build({
-    entryPoints: { main: join(src, 'tui', 'main.tsx') },
+    stdin: { contents: ENTRY, resolveDir: join(src, 'tui'), sourcefile: 'bundle-entry.ts', loader: 'ts' },
     absWorkingDir: root,
-    outdir,
+    outfile,
     bundle: true,
-    splitting: true,
-    chunkNames: '[name]-[hash]',
     write: false,
     metafile: true,
     platform: 'node',
-    format: 'esm',
+    format: 'cjs',
     target: 'node20',
     jsx: 'automatic',
     define: { 'process.env.NODE_ENV': '"production"' },
@@ -101,8 +124,6 @@ export async function bundleTui(opts = {}) {
     legalComments: 'none',
     logLevel: 'warning',
     external: EXTERNAL_PACKAGES,
-    // CommonJS packages inside an ES module bundle call require for Node's built-ins.
-    banner: { js: "import{createRequire as __qfRequire}from'node:module';const require=__qfRequire(import.meta.url);" },
     plugins: [
       {
         name: 'quantflow-tui',
@@ -110,51 +131,57 @@ export async function bundleTui(opts = {}) {
           b.onResolve({ filter: /^\./ }, async (a) => {
             if (a.pluginData === 'qf-inner' || a.kind === 'entry-point' || !inSrc(a.importer)) return undefined;
             const r = await b.resolve(a.path, { resolveDir: a.resolveDir, kind: a.kind, importer: a.importer, pluginData: 'qf-inner' });
-            if (r.errors.length === 0 && sharedAbs.has(r.path)) return { path: fromOut(distOf(r.path)), external: true };
-            return undefined;
-          });
-          b.onResolve({ filter: /^\.\/devtools\.js$/ }, (a) => {
-            if (!/[\\/]ink[\\/]build[\\/]reconciler\.js$/.test(a.importer)) return undefined;
-            return { path: fromOut(resolve(a.resolveDir, a.path)), external: true };
+            if (r.errors.length > 0 || !sharedAbs.has(r.path)) return undefined;
+            const spec = fromOut(distOf(r.path));
+            sharedUsed.add(spec);
+            return { path: spec, external: true };
           });
           b.onLoad({ filter: /\.(m?js|tsx?)$/ }, (a) => {
             const own = inSrc(a.path);
-            const text = readFileSync(a.path, 'utf8');
-            if (!text.includes('import.meta.url')) return own ? { contents: text, loader: loaderOf(a.path) } : undefined;
-            const here = JSON.stringify(fromOut(own ? distOf(a.path) : a.path));
-            return { contents: text.replaceAll('import.meta.url', `new URL(${here},import.meta.url).href`), loader: loaderOf(a.path), resolveDir: dirname(a.path) };
+            const original = readFileSync(a.path, 'utf8');
+            let text = original;
+            PATCHES.forEach((p, i) => {
+              if (!p.file.test(a.path)) return;
+              if (!text.includes(p.from)) throw new Error(`bundle-tui: ${a.path} no longer contains ${JSON.stringify(p.from)}; update PATCHES`);
+              text = text.replace(p.from, p.to);
+              patched.add(i);
+            });
+            if (text.includes('import.meta.url')) {
+              const here = JSON.stringify(fromOut(own ? distOf(a.path) : a.path));
+              text = text.replaceAll('import.meta.url', `new URL(${here},__qfBundleUrl).href`);
+            }
+            if (!own && text === original) return undefined;
+            return { contents: text, loader: loaderOf(a.path), resolveDir: dirname(a.path) };
           });
         },
       },
     ],
   });
+  if (patched.size !== PATCHES.length) throw new Error('bundle-tui: a top-level await patch did not apply (yoga-layout or ink changed); update PATCHES');
+  const code = result.outputFiles.find((f) => f.path === outfile)?.contents;
+  if (!code) throw new Error('bundle-tui: esbuild wrote no main.cjs');
+  // A script run from a V8 code cache cannot import() (Node 20 loses the callback), so every lazy
+  // module must be inside the bundle: a computed path (import(spec)) would not be.
+  const dyn = /\bimport\((?!\))/.exec(new TextDecoder().decode(code));
+  if (dyn) throw new Error(`bundle-tui: the bundle still has a dynamic import() (a computed path?) near ${JSON.stringify(new TextDecoder().decode(code).slice(dyn.index - 80, dyn.index + 40))}; import a literal path instead`);
 
-  // Chunks first (content-hashed names: a TUI already running keeps finding the ones it may still
-  // import), each written atomically; the manifest and main.js last.
+  const inputs = Object.keys(result.metafile.inputs)
+    .map((k) => join(root, k))
+    .filter((p) => inSrc(p) && existsSync(p))
+    .map((p) => posix(relative(dist, distOf(p))))
+    .sort();
+  const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
+  // Written atomically, the script before its manifest; code caches of earlier builds go.
   mkdirSync(outdir, { recursive: true });
-  const written = new Set();
   const write = (path, contents) => {
     const tmp = `${path}.${process.pid}.tmp`;
     writeFileSync(tmp, contents);
     renameSync(tmp, path);
-    written.add(path);
   };
-  const files = [...result.outputFiles].sort((x, y) => Number(x.path.endsWith(`${sep}main.js`)) - Number(y.path.endsWith(`${sep}main.js`)));
-  const inputs = Object.keys(result.metafile.inputs)
-    .map((k) => join(root, k))
-    .filter((p) => inSrc(p))
-    .map((p) => posix(relative(dist, distOf(p))));
-  for (const f of files) {
-    if (f.path.endsWith(`${sep}main.js`)) write(join(outdir, 'manifest.json'), `${JSON.stringify({ builtAt: Date.now(), inputs: inputs.sort() })}\n`);
-    write(f.path, f.contents);
-  }
-  // Chunks of earlier builds: removed once they are an hour old.
-  for (const name of readdirSync(outdir)) {
-    const p = join(outdir, name);
-    if (!written.has(p) && Date.now() - statSync(p).mtimeMs > 3_600_000) rmSync(p, { force: true });
-  }
-  const main = result.metafile.outputs[posix(relative(root, join(outdir, 'main.js')))];
-  say(`bundle-tui: dist/tui-bundle/main.js ${((main?.bytes ?? 0) / 1024).toFixed(0)} KiB + ${files.length - 1} lazy chunks from ${inputs.length} sources in ${(performance.now() - t0).toFixed(0)} ms`);
+  write(outfile, code);
+  write(join(outdir, 'manifest.json'), `${JSON.stringify({ builtAt: Date.now(), hash, shared: [...sharedUsed].sort(), inputs })}\n`);
+  for (const name of readdirSync(outdir)) if (name !== 'main.cjs' && name !== 'manifest.json' && !name.endsWith(`.${hash}.cache`) && !name.endsWith('.tmp')) rmSync(join(outdir, name), { force: true });
+  say(`bundle-tui: dist/tui-bundle/main.cjs ${(code.length / 1024).toFixed(0)} KiB from ${inputs.length} sources in ${(performance.now() - t0).toFixed(0)} ms`);
   return { outdir, inputs };
 }
 

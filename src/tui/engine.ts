@@ -279,15 +279,9 @@ export class Engine {
   // ---- patterns ----
 
   async patternCatalog(): Promise<Record<string, { english: string; direction: string }>> {
-    const spec = '../analysis/candles/catalog.js';
-    try {
-      const m = (await import(spec)) as { PATTERN_CATALOG?: Record<string, { english: string; direction: string }> };
-      if (m.PATTERN_CATALOG) return m.PATTERN_CATALOG;
-    } catch {
-      // the catalog is not there yet: names only
-    }
-    const { PATTERN_NAMES } = await import('../analysis/candles/index.js');
-    return Object.fromEntries(PATTERN_NAMES.map((n) => [n, { english: n.replace(/^CDL/, ''), direction: 'both' }]));
+    // A literal import (the TUI bundle has no dynamic import of a computed path: see scripts/bundle-tui.mjs).
+    const { PATTERN_CATALOG } = await import('../analysis/candles/catalog.js');
+    return PATTERN_CATALOG;
   }
 
   private patternCache = new Map<string, Record<string, Int32Array>>();

@@ -3,9 +3,8 @@
  * never by the CI variable: with a terminal the TUI is live even when CI is set (Ink would
  * otherwise print only its last frame), without one it says so and exits 2.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { ExitCode } from '../core/errors.js';
+import { freshBundle, loadBundle } from './bundle.js';
 
 export interface RunTuiOptions {
   dbPath: string;
@@ -19,28 +18,10 @@ export function hasTerminal(): boolean {
 
 type MainModule = typeof import('./main.js');
 
-/**
- * dist/tui-bundle/main.js (scripts/bundle-tui.mjs) when it is there and none of the dist/ files it
- * was built from is newer (someone ran tsc or the test transpile after the bundle), else undefined.
- * QUANTFLOW_TUI_BUNDLE=0 skips it.
- */
-export function freshBundle(distDir: URL = new URL('../', import.meta.url)): URL | undefined {
-  if (process.env.QUANTFLOW_TUI_BUNDLE === '0') return undefined;
-  const dir = new URL('tui-bundle/', distDir);
-  try {
-    const m = JSON.parse(readFileSync(new URL('manifest.json', dir), 'utf8')) as { builtAt: number; inputs: string[] };
-    const dist = fileURLToPath(distDir);
-    for (const f of m.inputs) if (statSync(dist + f).mtimeMs > m.builtAt) return undefined;
-    return new URL('main.js', dir);
-  } catch {
-    return undefined;
-  }
-}
-
 /** The TUI's module: the start-up bundle when fresh, else the unbundled dist/ (or src/ under vitest). */
 export async function loadTuiMain(): Promise<MainModule> {
   const bundle = freshBundle();
-  if (bundle) return (await import(bundle.href)) as MainModule;
+  if (bundle) return loadBundle<MainModule>(bundle);
   return import('./main.js');
 }
 

@@ -1,46 +1,53 @@
 /**
- * The TUI's start-up bundle (scripts/bundle-tui.mjs): the global setup builds it as `npm run build`
- * does, so the bin (and the tmux test) start the bundled TUI; a bundle older than the dist/ files
- * it was built from, or none, falls back to the unbundled import.
+ * The TUI's start-up bundle (scripts/bundle-tui.mjs, loaded by src/tui/bundle.ts): the global
+ * setup builds it as `npm run build` does, so the bin (and the tmux test) start the bundled TUI;
+ * a bundle older than the dist/ files it was built from, or none, falls back to the unbundled
+ * import.
  */
 import { describe, it, expect, afterEach } from 'vitest';
-import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repoRoot, tempDir } from '../support/fs.js';
 
-type RunModule = typeof import('../../src/tui/run.js');
-const distRun = async (): Promise<RunModule> => (await import(pathToFileURL(join(repoRoot, 'dist', 'tui', 'run.js')).href)) as RunModule;
+type BundleModule = typeof import('../../src/tui/bundle.js');
+const distBundle = async (): Promise<BundleModule> => (await import(pathToFileURL(join(repoRoot, 'dist', 'tui', 'bundle.js')).href)) as BundleModule;
+const saved = { bundle: process.env.QUANTFLOW_TUI_BUNDLE, dev: process.env.DEV };
 
 describe('TUI start-up bundle', () => {
-  const saved = process.env.QUANTFLOW_TUI_BUNDLE;
   afterEach(() => {
-    if (saved === undefined) delete process.env.QUANTFLOW_TUI_BUNDLE;
-    else process.env.QUANTFLOW_TUI_BUNDLE = saved;
+    for (const [k, v] of [['QUANTFLOW_TUI_BUNDLE', saved.bundle], ['DEV', saved.dev]] as const) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
   });
 
-  it('is built and fresh after the global setup, so the bin starts the bundled TUI', async () => {
+  it('is built and fresh after the global setup; it loads with the CLI modules shared and the AWS SDK not loaded', async () => {
     delete process.env.QUANTFLOW_TUI_BUNDLE;
-    const { freshBundle } = await distRun();
-    const url = freshBundle();
-    expect(url?.href).toBe(pathToFileURL(join(repoRoot, 'dist', 'tui-bundle', 'main.js')).href);
-    const mod = (await import(url!.href)) as { mountTui?: unknown };
+    delete process.env.DEV;
+    const { freshBundle, loadBundle } = await distBundle();
+    const b = freshBundle();
+    expect(b?.script).toBe(join(repoRoot, 'dist', 'tui-bundle', 'main.cjs'));
+    expect(b!.manifest.shared).toContain('../core/errors.js');
+    const mod = await loadBundle<{ mountTui?: unknown }>(b!);
     expect(typeof mod.mountTui).toBe('function');
+    const loaded = Object.keys(createRequire(import.meta.url).cache);
+    expect(loaded.some((k) => k.includes('better-sqlite3'))).toBe(true);
+    expect(loaded.some((k) => k.includes('@aws-sdk'))).toBe(false);
   });
 
-  it('shares the modules the CLI loaded before it (one QuantflowError class), and keeps the AWS SDK out of the start-up chunk', () => {
-    const main = readFileSync(join(repoRoot, 'dist', 'tui-bundle', 'main.js'), 'utf8');
-    expect(main).toContain('"../core/errors.js"');
+  it('requires the modules the CLI loaded before it (one QuantflowError class) and keeps import.meta.url per file', () => {
+    const main = readFileSync(join(repoRoot, 'dist', 'tui-bundle', 'main.cjs'), 'utf8');
+    expect(main).toContain('require("../core/errors.js")');
     expect(main).not.toMatch(/class QuantflowError/);
-    expect(main).not.toContain('@aws-sdk/');
-    // import.meta.url of bundled files points at their own dist/ location (paths.ts finds the project).
-    const dir = join(repoRoot, 'dist', 'tui-bundle');
-    const all = readdirSync(dir).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
-    expect(all).toContain('new URL("../core/paths.js",import.meta.url)');
+    // paths.ts (where the project is, for Shell tasks' `quantflow`) sees its own dist/ location.
+    expect(main).toContain('new URL("../core/paths.js",__qfBundleUrl)');
+    expect(main).not.toContain('import.meta');
   });
 
   it('is skipped when missing, older than a dist/ file it was built from, or turned off', async () => {
-    const { freshBundle } = await distRun();
+    const { freshBundle } = await distBundle();
     const t = tempDir('qf-bundle-');
     try {
       const dist = pathToFileURL(join(t.dir, 'dist') + '/');
@@ -50,11 +57,14 @@ describe('TUI start-up bundle', () => {
       const builtAt = Date.now();
       writeFileSync(join(t.dir, 'dist', 'tui', 'a.js'), '');
       utimesSync(join(t.dir, 'dist', 'tui', 'a.js'), new Date(builtAt - 60_000), new Date(builtAt - 60_000));
-      writeFileSync(join(t.dir, 'dist', 'tui-bundle', 'manifest.json'), JSON.stringify({ builtAt, inputs: ['tui/a.js'] }));
-      expect(freshBundle(dist)?.href).toBe(new URL('tui-bundle/main.js', dist).href);
+      writeFileSync(join(t.dir, 'dist', 'tui-bundle', 'manifest.json'), JSON.stringify({ builtAt, hash: 'x', shared: [], inputs: ['tui/a.js'] }));
+      expect(freshBundle(dist)?.script).toBe(join(t.dir, 'dist', 'tui-bundle', 'main.cjs'));
       process.env.QUANTFLOW_TUI_BUNDLE = '0';
       expect(freshBundle(dist)).toBeUndefined();
       delete process.env.QUANTFLOW_TUI_BUNDLE;
+      process.env.DEV = 'true'; // Ink's devtools mode: only unbundled
+      expect(freshBundle(dist)).toBeUndefined();
+      delete process.env.DEV;
       // tsc (or the test transpile) rewrote a.js after the bundle was built.
       utimesSync(join(t.dir, 'dist', 'tui', 'a.js'), new Date(builtAt + 5_000), new Date(builtAt + 5_000));
       expect(freshBundle(dist)).toBeUndefined();

@@ -1,0 +1,81 @@
+/**
+ * Loads the TUI's start-up bundle, dist/tui-bundle/main.cjs (scripts/bundle-tui.mjs), with a V8
+ * code cache next to it: the first start after a build compiles it and, once the first frame is
+ * up, saves what V8 compiled; later starts skip that compiling. Any problem with the cache only
+ * means compiling again.
+ */
+import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import vm from 'node:vm';
+
+interface Manifest {
+  builtAt: number;
+  hash: string;
+  /** dist/ modules the bundle requires instead of copying them (the CLI has loaded them already). */
+  shared: string[];
+  /** dist/ files (relative to dist/) the bundle was built from. */
+  inputs: string[];
+}
+
+export interface FreshBundle {
+  script: string;
+  manifest: Manifest;
+}
+
+/**
+ * The bundle when it is there and none of the dist/ files it was built from is newer (someone
+ * ran tsc or the test transpile after it), else undefined. QUANTFLOW_TUI_BUNDLE=0 skips it, and
+ * so does DEV=true (Ink's React-devtools mode, which only the unbundled TUI has).
+ */
+export function freshBundle(distDir: URL = new URL('../', import.meta.url)): FreshBundle | undefined {
+  if (process.env.QUANTFLOW_TUI_BUNDLE === '0' || process.env.DEV === 'true') return undefined;
+  const dir = new URL('tui-bundle/', distDir);
+  try {
+    const manifest = JSON.parse(readFileSync(new URL('manifest.json', dir), 'utf8')) as Manifest;
+    const dist = fileURLToPath(distDir);
+    for (const f of manifest.inputs) if (statSync(dist + f).mtimeMs > manifest.builtAt) return undefined;
+    return { script: fileURLToPath(new URL('main.cjs', dir)), manifest };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs the bundle and returns its TUI module (the same exports as ./main.js). */
+export async function loadBundle<T>(b: FreshBundle): Promise<T> {
+  const shared = new Map<string, unknown>();
+  // Already loaded by the CLI: these imports only look them up.
+  for (const spec of b.manifest.shared) shared.set(spec, await import(new URL(spec, pathToFileURL(b.script)).href));
+  const cachePath = `${b.script}.${b.manifest.hash}.cache`;
+  const source = readFileSync(b.script, 'utf8');
+  let cachedData: Buffer | undefined;
+  try {
+    cachedData = readFileSync(cachePath);
+  } catch {
+    cachedData = undefined;
+  }
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __qfBundleUrl) {${source}\n})`, {
+    filename: b.script,
+    // No importModuleDynamically: Node 20 drops it for a script compiled from a code cache, so the
+    // build makes sure the bundle has no import() left (every lazy module is inside it).
+    cachedData,
+  });
+  const nodeRequire = createRequire(b.script);
+  const req = Object.assign((id: string) => (shared.has(id) ? shared.get(id) : nodeRequire(id)), nodeRequire);
+  const mod = { exports: {} as { load: () => Promise<T> } };
+  (script.runInThisContext() as (...a: unknown[]) => void)(mod.exports, req, mod, b.script, dirname(b.script), pathToFileURL(b.script).href);
+  if (!cachedData || script.cachedDataRejected) {
+    // After the first frame, when the start-up code has been compiled; never in the way.
+    setTimeout(() => {
+      try {
+        const tmp = `${cachePath}.${process.pid}.tmp`;
+        writeFileSync(tmp, script.createCachedData());
+        renameSync(tmp, cachePath);
+      } catch {
+        // a read-only install: compile each time
+      }
+    }, 3000).unref();
+  }
+  return mod.exports.load();
+}
