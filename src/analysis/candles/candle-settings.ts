@@ -61,6 +61,14 @@ export function periodOf(s: SettingId): number {
 }
 
 /**
+ * Settings with the same range type, period and factor have identical averages (BodyLong and
+ * BodyShort; BodyDoji and ShadowVeryShort): the cache keys them by the first such setting.
+ */
+const SAME_AS: readonly number[] = SETTINGS.map((a) =>
+  SETTINGS.findIndex((b) => b.rangeType === a.rangeType && b.period === a.period && b.factor === a.factor),
+);
+
+/**
  * Per-bar flags: exact booleans of one bar (and its relation to the bar before), each the very
  * comparison the patterns make, so a pattern can test several of them, over several bars, in ONE
  * integer comparison of `CandleContext.flags` before its own conditions.
@@ -154,6 +162,8 @@ export class CandleContext {
   /** reusable buffers (capacity `cap`): 7 per-bar arrays + shadows + the averages */
   private cap = -1;
   private pool: Float64Array[] = [];
+  /** views [0, n) of the pool's buffers, kept while n does not change (making views is not free) */
+  private views: (Float64Array | undefined)[] = [];
   private poolUsed = 0;
   private colorBuf = new Int8Array(0);
   private flagsBuf = new Int32Array(0);
@@ -163,8 +173,14 @@ export class CandleContext {
   }
 
   private take(): Float64Array {
-    if (this.poolUsed === this.pool.length) this.pool.push(new Float64Array(this.cap));
-    return this.pool[this.poolUsed++]!.subarray(0, this.n);
+    const k = this.poolUsed++;
+    if (k === this.pool.length) {
+      this.pool.push(new Float64Array(this.cap));
+      this.views.push(undefined);
+    }
+    let v = this.views[k];
+    if (v === undefined || v.length !== this.n) this.views[k] = v = this.pool[k]!.subarray(0, this.n);
+    return v;
   }
 
   /**
@@ -176,6 +192,7 @@ export class CandleContext {
     if (n > this.cap) {
       this.cap = Math.max(n, 16);
       this.pool = [];
+      this.views = [];
       this.colorBuf = new Int8Array(this.cap);
       this.flagsBuf = new Int32Array(this.cap);
     }
@@ -193,8 +210,12 @@ export class CandleContext {
     const lower = (this.lower = this.take());
     const top = (this.top = this.take());
     const bottom = (this.bottom = this.take());
-    const color = (this.color = this.colorBuf.subarray(0, n));
-    const flags = (this.flags = this.flagsBuf.subarray(0, n));
+    if (this.color?.buffer !== this.colorBuf.buffer || this.color.length !== n) {
+      this.color = this.colorBuf.subarray(0, n);
+      this.flags = this.flagsBuf.subarray(0, n);
+    }
+    const color = this.color;
+    const flags = this.flags;
     const keep = (1 << (FLAG_BITS * (FLAG_BARS - 1))) - 1;
     // the prior bar's top, bottom, high, low; NaN before bar 0 makes its relation flags false
     let pt = NaN;
@@ -259,12 +280,11 @@ export class CandleContext {
   avg(s: SettingId, first: number): Float64Array {
     const set = SETTINGS[s]!;
     const p = set.period;
-    const key = p === 0 ? s * 4096 + 4095 : s * 4096 + first;
+    const key = SAME_AS[s]! * 4096 + (p === 0 ? 4095 : first);
     let a = this.cache.get(key);
     if (a) return a;
     const n = this.n;
     a = this.take();
-    a.fill(0);
     const r = this.rangeOf(set.rangeType);
     const f = set.factor;
     const div = set.rangeType === RangeType.Shadows ? 2.0 : 1.0;
@@ -275,6 +295,7 @@ export class CandleContext {
     } else {
       let total = 0;
       const start = first + p;
+      a.fill(0, 0, Math.min(start, n));
       for (let j = first; j < start && j < n; j++) total += r[j]!;
       if (f === 1 && div === 1) {
         for (let t = start; t < n; t++) {

@@ -33,7 +33,10 @@ export function patternLookback(name: string): number {
 
 /** Runs one pattern on a prepared context (share the context across patterns of the same bars). */
 export function runPattern(name: string, ctx: CandleContext, out: Int32Array = new Int32Array(ctx.n)): Int32Array {
-  const d = patternDef(name);
+  return runDef(patternDef(name), ctx, out);
+}
+
+function runDef(d: PatternDef, ctx: CandleContext, out: Int32Array): Int32Array {
   if (out.length < ctx.n) throw new Error('output shorter than the bars');
   out.fill(0, 0, ctx.n);
   if (ctx.n > d.lookback) d.run(ctx, out);
@@ -41,6 +44,9 @@ export function runPattern(name: string, ctx: CandleContext, out: Int32Array = n
 }
 
 const shared = { ctx: undefined as CandleContext | undefined };
+const DEFS: readonly PatternDef[] = PATTERN_NAMES.map(patternDef);
+/** The 61 views of the last `into` buffer, kept while it and n do not change (making views is not free). */
+const intoViews = { buf: undefined as Int32Array | undefined, n: -1, views: [] as Int32Array[], res: {} as Record<string, Int32Array> };
 
 /** A context reset to these bars, reused across calls (JS is single-threaded; results never alias it). */
 function sharedContext(open: Float64Array, high: Float64Array, low: Float64Array, close: Float64Array): CandleContext {
@@ -69,11 +75,13 @@ export function computeAllPatterns(bars: Pick<Bars, 'open' | 'high' | 'low' | 'c
   const ctx = sharedContext(bars.open, bars.high, bars.low, bars.close);
   const n = ctx.n;
   if (into && into.length < n * PATTERN_NAMES.length) throw new Error('pattern buffer shorter than 61 x the bars');
+  if (into && intoViews.buf === into && intoViews.n === n) {
+    for (let k = 0; k < DEFS.length; k++) runDef(DEFS[k]!, ctx, intoViews.views[k]!);
+    return intoViews.res;
+  }
   const buf = into ?? new Int32Array(n * PATTERN_NAMES.length);
   const res: Record<string, Int32Array> = {};
-  for (let k = 0; k < PATTERN_NAMES.length; k++) {
-    const name = PATTERN_NAMES[k]!;
-    res[name] = runPattern(name, ctx, buf.subarray(k * n, (k + 1) * n));
-  }
+  const views = DEFS.map((d, k) => (res[PATTERN_NAMES[k]!] = runDef(d, ctx, buf.subarray(k * n, (k + 1) * n))));
+  if (into) Object.assign(intoViews, { buf: into, n, views, res });
   return res;
 }
