@@ -77,13 +77,17 @@ export function computeMa(bars: Bars, offset = 0, ws?: MaWorkspace): Record<stri
   const { cols: out, sma: s } = ws ? ws.take(len) : allocate(len);
   for (const { p, name, deltas } of LAYOUT) {
     sma(close, p, offset, s);
+    // SMA_p is NaN before bar p-1 (see sma), so the formulas give NaN there: written directly
+    const warm = Math.min(p - 1, len);
     const ma = out[name]!;
-    for (let i = 0; i < len; i++) ma[i] = (s[i]! - close[i]!) / close[i]!;
+    ma.fill(NaN, 0, warm);
+    for (let i = warm; i < len; i++) ma[i] = (s[i]! - close[i]!) / close[i]!;
     for (const { n, name: dName } of deltas) {
       const d = out[dName]!;
-      const m = n < len ? n : len;
-      for (let i = 0; i < m; i++) d[i] = NaN;
-      for (let i = n; i < len; i++) {
+      // NaN where SMA_p[t-n] does not exist (t < n) or is NaN (t - n < p - 1)
+      const m = Math.min(n + p - 1, len);
+      d.fill(NaN, 0, m);
+      for (let i = m; i < len; i++) {
         const prev = s[i - n]!;
         d[i] = (s[i]! - prev) / prev;
       }
