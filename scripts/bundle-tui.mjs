@@ -41,7 +41,7 @@ const CLI_ENTRIES = ['src/cli/main.ts', 'src/tui/run.ts', 'src/tui/bundle.ts', '
 /** The bundle's entry: Yoga's WebAssembly first, then the TUI's module. */
 const ENTRY = "import { yogaReady } from 'yoga-layout';\nexport async function load() {\n  await yogaReady;\n  return import('./main.tsx');\n}\n";
 
-/** Source edits for the two top-level awaits; the build fails if a dependency update moves them. */
+/** Source edits (the two top-level awaits, yoga's wasm loading); the build fails if a dependency update moves them. */
 const PATCHES = [
   {
     file: /[\\/]yoga-layout[\\/]dist[\\/]src[\\/]index\.js$/,
@@ -54,6 +54,9 @@ const PATCHES = [
     to: "throw new Error('the TUI bundle has no React devtools (DEV=true starts the unbundled TUI)');",
   },
   { file: /[\\/]ink[\\/]build[\\/]reconciler\.js$/, from: '? await loadPackageJson()', to: '? { name: undefined, version: undefined }' },
+  // Emscripten fetches its inline wasm through fetch('data:...'), which loads undici (some 50 ms
+  // of start-up) only to decode base64: take its own synchronous decoder of the same string.
+  { file: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/, from: 'function ya(){return w||"function"!=typeof fetch?', to: 'function ya(){return w||!0?' },
 ];
 
 const posix = (p) => p.split(sep).join('/');

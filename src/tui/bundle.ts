@@ -1,8 +1,8 @@
 /**
  * Loads the TUI's start-up bundle, dist/tui-bundle/main.cjs (scripts/bundle-tui.mjs), with a V8
- * code cache next to it: the first start after a build compiles it and, once the first frame is
- * up, saves what V8 compiled; later starts skip that compiling. Any problem with the cache only
- * means compiling again.
+ * code cache next to it (main.cjs.<hash>.cache): the first start after a build compiles it and,
+ * right after its first frame, saves what V8 compiled; later starts skip that compiling (about
+ * 60 ms). Any problem with the cache only means compiling again.
  */
 import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -65,17 +65,22 @@ export async function loadBundle<T>(b: FreshBundle): Promise<T> {
   const req = Object.assign((id: string) => (shared.has(id) ? shared.get(id) : nodeRequire(id)), nodeRequire);
   const mod = { exports: {} as { load: () => Promise<T> } };
   (script.runInThisContext() as (...a: unknown[]) => void)(mod.exports, req, mod, b.script, dirname(b.script), pathToFileURL(b.script).href);
+  const loaded = mod.exports.load();
   if (!cachedData || script.cachedDataRejected) {
-    // After the first frame, when the start-up code has been compiled; never in the way.
-    setTimeout(() => {
-      try {
-        const tmp = `${cachePath}.${process.pid}.tmp`;
-        writeFileSync(tmp, script.createCachedData());
-        renameSync(tmp, cachePath);
-      } catch {
-        // a read-only install: compile each time
-      }
-    }, 3000).unref();
+    // Once the caller has drawn the first frame (it does so synchronously after this resolves), so
+    // the cache holds the code of the whole start-up path.
+    void loaded.then(() =>
+      setTimeout(() => {
+        try {
+          const tmp = `${cachePath}.${process.pid}.tmp`;
+          writeFileSync(tmp, script.createCachedData());
+          renameSync(tmp, cachePath);
+        } catch {
+          // a read-only install: compile each time
+        }
+      }, 0),
+      () => undefined, // the caller gets the error
+    );
   }
-  return mod.exports.load();
+  return loaded;
 }
