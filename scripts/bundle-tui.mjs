@@ -181,7 +181,9 @@ export async function bundleTui(opts = {}) {
     writeFileSync(tmp, contents);
     renameSync(tmp, path);
   };
-  write(outfile, code);
+  // The hash also heads the script, so the loader keys the code cache by the very source it runs
+  // (V8 checks little more than a cache's source length).
+  write(outfile, Buffer.concat([Buffer.from(`//qf-bundle ${hash}\n`), code]));
   write(join(outdir, 'manifest.json'), `${JSON.stringify({ builtAt: Date.now(), hash, shared: [...sharedUsed].sort(), inputs })}\n`);
   for (const name of readdirSync(outdir)) if (name !== 'main.cjs' && name !== 'manifest.json' && !name.endsWith(`.${hash}.cache`) && !name.endsWith('.tmp')) rmSync(join(outdir, name), { force: true });
   say(`bundle-tui: dist/tui-bundle/main.cjs ${(code.length / 1024).toFixed(0)} KiB from ${inputs.length} sources in ${(performance.now() - t0).toFixed(0)} ms`);

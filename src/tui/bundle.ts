@@ -12,6 +12,7 @@ import vm from 'node:vm';
 
 interface Manifest {
   builtAt: number;
+  /** The script's content hash (also its first line, which the loader uses). */
   hash: string;
   /** dist/ modules the bundle requires instead of copying them (the CLI has loaded them already). */
   shared: string[];
@@ -47,8 +48,10 @@ export async function loadBundle<T>(b: FreshBundle): Promise<T> {
   const shared = new Map<string, unknown>();
   // Already loaded by the CLI: these imports only look them up.
   for (const spec of b.manifest.shared) shared.set(spec, await import(new URL(spec, pathToFileURL(b.script)).href));
-  const cachePath = `${b.script}.${b.manifest.hash}.cache`;
   const source = readFileSync(b.script, 'utf8');
+  // The build's hash of this very source (its first line), never a manifest of another build.
+  const hash = /^\/\/qf-bundle ([0-9a-f]+)\n/.exec(source)?.[1] ?? 'none';
+  const cachePath = `${b.script}.${hash}.cache`;
   let cachedData: Buffer | undefined;
   try {
     cachedData = readFileSync(cachePath);

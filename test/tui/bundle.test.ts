@@ -6,7 +6,7 @@
  */
 import { describe, it, expect, afterEach } from 'vitest';
 import { createRequire } from 'node:module';
-import { mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repoRoot, tempDir } from '../support/fs.js';
@@ -35,6 +35,11 @@ describe('TUI start-up bundle', () => {
     const loaded = Object.keys(createRequire(import.meta.url).cache);
     expect(loaded.some((k) => k.includes('better-sqlite3'))).toBe(true);
     expect(loaded.some((k) => k.includes('@aws-sdk'))).toBe(false);
+    // Its V8 code cache, keyed by the hash on the script's first line, is there once it has started.
+    const hash = /^\/\/qf-bundle ([0-9a-f]+)\n/.exec(readFileSync(b!.script, 'utf8'))?.[1];
+    expect(hash).toBe(b!.manifest.hash);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(existsSync(`${b!.script}.${hash}.cache`)).toBe(true);
   });
 
   it('requires the modules the CLI loaded before it (one QuantflowError class) and keeps import.meta.url per file', () => {
