@@ -11,7 +11,7 @@
  * columns are encoded (copied) before the next stock is computed. bbands and kbar allocate per stock.
  */
 import { createRequire } from 'node:module';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -84,6 +84,8 @@ async function main() {
   const frac = Number(fArg ?? 0.05);
   const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
   console.log(`features bench: ${N} synthetic stocks x ${D} days = ${((N * D) / 1e6).toFixed(2)}M bars (node ${process.version}, ${availableParallelism()} cores)`);
+  const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
+  console.log(`load average ${load()} (wall times are inflated when other work shares the cores)`);
 
   const stocks: Bars[] = [];
   for (let i = 0; i < N; i++) stocks.push(synthStock(i, D));
@@ -218,5 +220,5 @@ async function main() {
   );
   const par = performance.now() - p0;
   for (const w of workers) await w.terminate();
-  console.log(`compute, ${nw} worker threads: ${fmt(par)} (speed-up ${(total / par).toFixed(2)}x over one thread)`);
+  console.log(`compute, ${nw} worker threads: ${fmt(par)} (speed-up ${(total / par).toFixed(2)}x over one thread; load average now ${load()})`);
 }
