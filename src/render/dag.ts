@@ -132,17 +132,30 @@ export function renderDag(nodes: DagNode[], opts: DagRenderOptions): DagRender {
   const rowOf = new Map<string, number>();
 
   const gutterText = (masks: number[], nodeCell: number, glyph: string): string => {
+    // Lane glyphs are dimmed in runs (one SGR pair a run, not a pair a cell: less for the
+    // terminal, and for Ink, to chew on every frame); blanks around them stay unstyled.
     let s = '';
+    let run = '';
+    const flush = () => {
+      const body = run.trimEnd();
+      if (body) s += theme.paint('dim', body);
+      s += run.slice(body.length);
+      run = '';
+    };
     let hidden = 0;
     for (let x = 0; x < masks.length; x++) {
       if (x >= shownLanes * 2) {
         if (x % 2 === 0 && masks[x]) hidden++;
         continue;
       }
-      if (x === nodeCell) s += glyph;
-      else s += theme.paint('dim', masks[x] ? boxChar(masks[x]!) : ' ');
+      if (x === nodeCell) {
+        flush();
+        s += glyph;
+      } else if (run || masks[x]) run += masks[x] ? boxChar(masks[x]!) : ' ';
+      else s += ' ';
     }
-    if (hidden) s += theme.paint('dim', `+${hidden}`);
+    if (hidden) run += `+${hidden}`;
+    flush();
     return fit(s, gutterW);
   };
 

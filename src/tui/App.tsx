@@ -4,13 +4,17 @@
  * rows - 1.
  */
 import React, { useCallback, useEffect, useMemo, useSyncExternalStore } from 'react';
-import { Box, Text, useApp, useInput, useStdin, useStdout } from 'ink';
+import { Box, useApp, useInput, useStdin, useStdout } from 'ink';
 import { initialState, bodyHeight, filteredSymbols, type State } from './state.js';
 import { Controller } from './controller.js';
 import type { Engine } from './engine.js';
 import type { Theme } from '../render/theme.js';
 import { bodyLines, frameOf } from './views/screen.js';
 import type { ChartData } from './views/market-view.js';
+import { ScreenLine } from './screen-line.js';
+
+/** While runs are active, a frame (spinner, durations) at least this often. */
+const SPIN_MS = 250;
 
 export interface AppProps {
   engine: Engine;
@@ -20,11 +24,6 @@ export interface AppProps {
   now?: () => number;
   onController?: (c: Controller) => void;
 }
-
-/** One screen line; unchanged lines skip reconciliation. */
-const Line = React.memo(function Line({ text }: { text: string }) {
-  return <Text wrap="truncate-end">{text}</Text>;
-});
 
 export function App({ engine, theme, initial, now = Date.now, onController }: AppProps): React.ReactElement {
   const { stdout } = useStdout();
@@ -64,8 +63,8 @@ export function App({ engine, theme, initial, now = Date.now, onController }: Ap
     if (!running) return;
     // One frame per tick at most: skip the tick when engine events just redrew the screen.
     const t = setInterval(() => {
-      if (Date.now() - ctl.lastFlush > 200) dispatch({ type: 'tick' });
-    }, 250);
+      if (Date.now() - ctl.lastChange > SPIN_MS - 50) dispatch({ type: 'tick' });
+    }, SPIN_MS);
     return () => clearInterval(t);
   }, [running, ctl]);
 
@@ -97,9 +96,11 @@ export function App({ engine, theme, initial, now = Date.now, onController }: Ap
   const lines = useMemo(() => frameOf(state, theme, body), [state, theme, body]);
 
   return (
-    <Box flexDirection="column" height={Math.max(1, state.size.rows - 1)} overflow="hidden">
+    // Clipped vertically only: lines are width-exact, and a horizontal clip would make Ink slice
+    // every line again on every frame.
+    <Box flexDirection="column" height={Math.max(1, state.size.rows - 1)} overflowY="hidden">
       {lines.map((l, i) => (
-        <Line key={i} text={l} />
+        <ScreenLine key={i} text={l} width={state.size.cols} />
       ))}
     </Box>
   );

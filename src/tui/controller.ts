@@ -24,6 +24,13 @@ export interface ControllerDeps {
 
 const PERIODS = ['day', 'week', 'month'] as const;
 
+/**
+ * Engine events are applied in batches at most this often: each batch that changes the screen is
+ * one frame, and a frame of Ink costs several ms of CPU whatever changed, so this bounds the TUI's
+ * CPU while runs are active.
+ */
+export const ENGINE_BATCH_MS = 100;
+
 export class Controller {
   private readonly coalescer: Coalescer;
   private occurrences = new Map<string, Occurrence[]>();
@@ -40,20 +47,18 @@ export class Controller {
     this.state = deps.initial;
     this.monitorDeps = { now: deps.now, fetchQuotes: deps.fetchQuotes };
     this.d = { engine: deps.engine, exit: deps.exit, dispatch: (a) => this.dispatch(a) };
-    this.coalescer = new Coalescer((events) => {
-      this.lastFlush = Date.now();
-      this.dispatch({ type: 'engine', events });
-    }, 100);
+    this.coalescer = new Coalescer((events) => this.dispatch({ type: 'engine', events }), ENGINE_BATCH_MS);
   }
 
-  /** When engine events were last applied (the spinner then advances with them, not on its own). */
-  lastFlush = 0;
+  /** When the state last changed, i.e. the last frame (the spinner's timer skips a tick right after one). */
+  lastChange = 0;
 
   /** The store: every change goes through the reducer, then subscribers (the Ink root) re-render. */
   dispatch(a: Action): void {
     const next = reducer(this.state, a);
     if (next === this.state) return;
     this.state = next;
+    this.lastChange = Date.now();
     for (const l of this.listeners) l();
   }
 
@@ -88,6 +93,14 @@ export class Controller {
       this.d.dispatch({ type: 'workflows', items: this.d.engine.scanWorkflows() });
     } catch (e) {
       this.status(`cannot read workflows: ${(e as Error).message}`, 'err');
+    }
+  }
+
+  refreshLastRuns(): void {
+    try {
+      this.d.dispatch({ type: 'workflows', items: this.d.engine.withLastRuns(this.s.workflows.items) });
+    } catch (e) {
+      this.status(`cannot read runs: ${(e as Error).message}`, 'err');
     }
   }
 
@@ -527,7 +540,9 @@ export class Controller {
           this.d.dispatch({ type: 'run-active', runId: h.runId, active: false });
           const st = (sum as { state?: string }).state ?? 'done';
           this.status(`run #${h.runId} ${String(st).toLowerCase()}`, st === 'SUCCESS' ? 'info' : 'warn');
-          this.refreshWorkflows();
+          // The run changed the workflows' last runs, not their files: no re-read and re-parse of
+          // every YAML file (R on the Workflows screen does that).
+          this.refreshLastRuns();
           this.refreshRuns();
         },
         (err: unknown) => {

@@ -85,6 +85,14 @@ export class Engine {
     return out;
   }
 
+  /** The same entries with their last run read again (after a run: one query each, no file re-read). */
+  withLastRuns(items: WorkflowEntry[]): WorkflowEntry[] {
+    return items.map((w) => {
+      const last = w.name ? this.runs.lastRunOf(w.name) : undefined;
+      return { ...w, lastRun: last ? { id: last.id, state: last.state, startTime: last.startTime, endTime: last.endTime } : undefined };
+    });
+  }
+
   bundle(file: string): WorkflowBundle | undefined {
     if (!this.bundles.has(file)) {
       const r = loadWorkflowFile(file, { cwd: this.cwd });

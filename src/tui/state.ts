@@ -265,7 +265,7 @@ function applyEvents(s: State, events: EngineEvent[]): State {
     if (e.kind === 'run') {
       if (e.state === 'RUNNING_EXECUTION') {
         if (!active.includes(e.runId) && e.parentRunId === undefined) active = [...active, e.runId];
-      } else active = active.filter((r) => r !== e.runId);
+      } else if (active.includes(e.runId)) active = active.filter((r) => r !== e.runId);
       if (e.runId === dag.runId) runState = e.state;
     } else if (e.kind === 'task') {
       const id = idFor(e.runId, e.name);
@@ -314,6 +314,9 @@ function applyEvents(s: State, events: EngineEvent[]): State {
     const h = listHeight(s, 'log');
     if (log.follow) log.top = Math.max(0, lines.length - h);
   }
+  // Nothing on screen changed (e.g. only log lines of tasks whose log is not open): the same
+  // state, so no frame; the spinner advances with the frames that do happen.
+  if (dag === s.dag && log === s.log && active === s.activeRuns) return s;
   return { ...s, dag, log, activeRuns: active, spinner: active.length ? (s.spinner + 1) % 1000 : s.spinner };
 }
 
