@@ -126,6 +126,10 @@ function cpuTicks(pid: number): number {
   return Number(rest[11]) + Number(rest[12]); // utime + stime (children excluded)
 }
 const HZ = 100;
+function procState(pid: number): string {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return f.slice(f.lastIndexOf(')') + 2, f.lastIndexOf(')') + 3);
+}
 
 async function startupBench(dir: string): Promise<void> {
   const samples: number[] = [];
@@ -149,15 +153,28 @@ async function startupBench(dir: string): Promise<void> {
 
 /** The reference: the same workflow run headless by `quantflow run` (the engine alone, no TUI). */
 async function headlessRun(dir: string): Promise<void> {
-  tmux('new-session', '-d', '-s', 'h', '-x', '80', '-y', '24', `cd ${dir} && exec env -u CI node ${bin} --db ${join(dir, 'ref.db')} run workflows/bench50.yaml > /dev/null 2>&1`);
-  const pid = Number(tmux('display', '-p', '-t', 'h', '#{pane_pid}').trim());
+  // The command records its own pid (exec keeps it), and an ended process that tmux has not
+  // reaped yet counts as ended: before, the reference sometimes waited out its 90 s on a zombie.
+  const pidFile = join(dir, 'ref.pid');
+  const errFile = join(dir, 'ref.err');
+  tmux('new-session', '-d', '-s', 'h', '-x', '80', '-y', '24', `cd ${dir} && echo $$ > ${pidFile} && exec env -u CI node ${bin} --db ${join(dir, 'ref.db')} run workflows/bench50.yaml > /dev/null 2> ${errFile}`);
   const t0 = performance.now();
+  let pid = 0;
+  while (!pid && performance.now() - t0 < 5000) {
+    try {
+      pid = Number(readFileSync(pidFile, 'utf8').trim());
+    } catch {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
   let last = 0;
   let ended = false;
   try {
     while (performance.now() - t0 < 90_000) {
       last = cpuTicks(pid);
-      await new Promise((r) => setTimeout(r, 100));
+      // An ended process that tmux has not reaped yet is a zombie (state Z): ended too.
+      if (procState(pid) === 'Z') throw new Error('ended');
+      await new Promise((r) => setTimeout(r, 50));
     }
   } catch {
     ended = true; // the process ended
@@ -172,8 +189,14 @@ async function headlessRun(dir: string): Promise<void> {
     }
     return;
   }
-  console.log(`  reference: \`quantflow run\` of the same workflow headless: ${((last / HZ / secs) * 100).toFixed(2)} % of a core over ${secs.toFixed(1)} s`);
+  spawnSync('tmux', ['-L', socket, 'kill-session', '-t', 'h'], { stdio: 'ignore' }); // reaped already, usually
+  const err = readFileSync(errFile, 'utf8').trim();
+  if (err) console.log(`  reference run's stderr: ${err.split('\n').slice(-3).join(' | ')}`);
+  const pct = (last / HZ / secs) * 100;
+  refPct = pct;
+  console.log(`  reference: \`quantflow run\` of the same workflow headless: ${pct.toFixed(2)} % of a core over ${secs.toFixed(1)} s (start-up included)`);
 }
+let refPct: number | undefined;
 
 async function cpuBench(dir: string): Promise<void> {
   tmux('new-session', '-d', '-s', 'b', '-x', '80', '-y', '24', `cd ${dir} && exec env -u CI node ${bin} --db ${join(dir, 'q.db')}`);
@@ -188,6 +211,7 @@ async function cpuBench(dir: string): Promise<void> {
   const busy = ((cpuTicks(pid) - c0) / HZ / ((performance.now() - t0) / 1000)) * 100;
   line(`CPU while a 50-task workflow runs (${((performance.now() - t0) / 1000).toFixed(1)} s)`, busy, '%', 15);
   await headlessRun(dir);
+  if (refPct) console.log(`  TUI while running / headless reference: ${(busy / refPct).toFixed(2)}`);
   const c1 = cpuTicks(pid);
   const t1 = performance.now();
   await new Promise((r) => setTimeout(r, 10_000));
