@@ -52,7 +52,10 @@ export async function mountTui(opts: TuiOptions): Promise<number> {
   } catch {
     initial = undefined;
   }
-  const app = render(<App engine={engine} theme={theme} initial={initial} />, { exitOnCtrlC: false, patchConsole: true, maxFps: 10, incrementalRendering: true });
+  // No incrementalRendering: Ink 6.8's incremental writer moves the cursor up one line too few
+  // when a frame ends in a newline (always, as the frame is rows - 1 high), so every frame landed
+  // one row low and scrolled the alternate screen: a stale tab bar on top, the help bar cut off.
+  const app = render(<App engine={engine} theme={theme} initial={initial} />, { exitOnCtrlC: false, patchConsole: true, maxFps: 10 });
   try {
     await app.waitUntilExit();
   } catch (e) {

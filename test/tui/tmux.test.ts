@@ -68,6 +68,13 @@ describe.skipIf(!hasTmux)('quantflow in tmux at 80x24', () => {
     keys('r');
     const ok = await waitScreen((s) => /run #\d+ success/.test(s), 30_000);
     expect(ok.match(/✔/g)!.length).toBeGreaterThanOrEqual(4);
+    // The frame sits where it belongs (Ink 6.8's incremental writer put each frame a row low: a
+    // stale tab bar on top, the help bar gone).
+    const rows = ok.split('\n');
+    expect(rows[0]).toMatch(/^qf .*Flows/);
+    expect(rows.filter((l) => /^qf .*Flows/.test(l))).toHaveLength(1);
+    expect(rows[1]).toMatch(/run #\d+ success/);
+    expect(rows[22]).toMatch(/r: run the workflow/);
     keys('j', 'j', 'Enter');
     await waitScreen((s) => s.includes('log right') && s.includes('needle in the log'));
     keys(':');
