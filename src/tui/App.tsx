@@ -6,15 +6,12 @@
 import React, { useCallback, useEffect, useMemo, useSyncExternalStore } from 'react';
 import { Box, useApp, useInput, useStdin, useStdout } from 'ink';
 import { initialState, bodyHeight, filteredSymbols, type State } from './state.js';
-import { Controller } from './controller.js';
+import { Controller, FRAME_MS } from './controller.js';
 import type { Engine } from './engine.js';
 import type { Theme } from '../render/theme.js';
 import { bodyLines, frameOf } from './views/screen.js';
 import type { ChartData } from './views/market-view.js';
 import { ScreenLine } from './screen-line.js';
-
-/** While runs are active, a frame (spinner, durations) at least this often. */
-const SPIN_MS = 250;
 
 export interface AppProps {
   engine: Engine;
@@ -61,10 +58,8 @@ export function App({ engine, theme, initial, now = Date.now, onController }: Ap
   const running = state.activeRuns.length > 0;
   useEffect(() => {
     if (!running) return;
-    // One frame per tick at most: skip the tick when engine events just redrew the screen.
-    const t = setInterval(() => {
-      if (Date.now() - ctl.lastChange > SPIN_MS - 50) dispatch({ type: 'tick' });
-    }, SPIN_MS);
+    // The beat: engine events and the spinner share one frame every FRAME_MS.
+    const t = setInterval(() => ctl.beat(), FRAME_MS);
     return () => clearInterval(t);
   }, [running, ctl]);
 

@@ -25,11 +25,14 @@ export interface ControllerDeps {
 const PERIODS = ['day', 'week', 'month'] as const;
 
 /**
- * Engine events are applied in batches at most this often: each batch that changes the screen is
- * one frame, and a frame of Ink costs several ms of CPU whatever changed, so this bounds the TUI's
- * CPU while runs are active.
+ * While runs are active the screen changes on a beat of this period: each beat applies the engine
+ * events that arrived since the last one, or else advances the spinner, as one frame (4 a second;
+ * keys still redraw at once). A frame of Ink costs several ms of CPU whatever changed (it lays out
+ * and re-tokenizes the whole screen), so the beat bounds the TUI's CPU while a workflow runs, and
+ * engine events never redraw more often than this. When nothing runs, events are flushed this
+ * long after they arrive.
  */
-export const ENGINE_BATCH_MS = 100;
+export const FRAME_MS = 250;
 
 export class Controller {
   private readonly coalescer: Coalescer;
@@ -47,11 +50,21 @@ export class Controller {
     this.state = deps.initial;
     this.monitorDeps = { now: deps.now, fetchQuotes: deps.fetchQuotes };
     this.d = { engine: deps.engine, exit: deps.exit, dispatch: (a) => this.dispatch(a) };
-    this.coalescer = new Coalescer((events) => this.dispatch({ type: 'engine', events }), ENGINE_BATCH_MS);
+    this.coalescer = new Coalescer((events) => this.dispatch({ type: 'engine', events }), FRAME_MS);
   }
 
-  /** When the state last changed, i.e. the last frame (the spinner's timer skips a tick right after one). */
+  /** When the state last changed, i.e. the last frame. */
   lastChange = 0;
+
+  /**
+   * One beat while runs are active (the Ink root calls it every FRAME_MS): the pending engine
+   * events, or when they change nothing on screen the spinner, make this beat's frame; none when
+   * a key has just redrawn the screen.
+   */
+  beat(): void {
+    if (this.coalescer.pending) this.coalescer.drain();
+    if (Date.now() - this.lastChange > FRAME_MS / 2) this.dispatch({ type: 'tick' });
+  }
 
   /** The store: every change goes through the reducer, then subscribers (the Ink root) re-render. */
   dispatch(a: Action): void {

@@ -25,6 +25,11 @@ export class Coalescer {
     if (!this.timer) this.timer = setTimeout(() => this.drain(), this.intervalMs);
   }
 
+  /** Whether events wait for the next flush. */
+  get pending(): boolean {
+    return this.queue.length > 0;
+  }
+
   drain(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;

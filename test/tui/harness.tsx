@@ -73,6 +73,9 @@ export async function renderTui(props: AppProps, size: { columns: number; rows: 
     exitOnCtrlC: false,
     patchConsole: false,
   });
+  // Ink 6.8 resolves waitUntilExit() only if it was called before the app exits: ask now, so a
+  // test that quits and then waits does not hang when the quit is quick.
+  instance.waitUntilExit().catch(() => undefined);
   const frame = () => {
     // debug mode writes each full frame; the last write is the current screen.
     for (let i = stdout.frames.length - 1; i >= 0; i--) {
