@@ -2,7 +2,7 @@
  * Turns commands into actions and effects: the root key dispatcher (one `useInput` calls
  * `onKey`), text fields for `:` commands, `/` search and params, and the engine calls (load,
  * run, recover, stop) whose results come back as reducer actions. Engine events are coalesced
- * to about 10 updates a second.
+ * and applied on the frame beat (FRAME_MS: 4 updates a second at most).
  */
 import { Command, SCREEN_ORDER, keyName, resolveKey, type KeyLike, type Screen } from './keys.js';
 import { filteredSymbols, reducer, type Action, type State } from './state.js';

@@ -9,8 +9,8 @@ export type EngineEvent =
   | ({ kind: 'step' } & RunEvents['step']);
 
 /**
- * Collects events and hands them over at most every `intervalMs` (about 10 updates a second), so
- * a chatty run never re-renders the screen per log line.
+ * Collects events and hands them over at most every `intervalMs` (the controller's frame beat),
+ * or when drained, so a chatty run never re-renders the screen per log line.
  */
 export class Coalescer {
   private queue: EngineEvent[] = [];
