@@ -6,7 +6,9 @@ export type EngineEvent =
   | ({ kind: 'task' } & RunEvents['task'])
   | ({ kind: 'log' } & RunEvents['log'])
   | ({ kind: 'progress' } & RunEvents['progress'])
-  | ({ kind: 'step' } & RunEvents['step']);
+  | ({ kind: 'step' } & RunEvents['step'])
+  /** A workflow-level alert (its timeout); `alert` is the runner's own kind. */
+  | ({ kind: 'alert'; alert: RunEvents['alert']['kind'] } & Omit<RunEvents['alert'], 'kind'>);
 
 /**
  * Collects events and hands them over at most every `intervalMs` (the controller's frame beat),

@@ -189,6 +189,7 @@ export class Engine {
     h.events.on('log', (e) => onEvent({ kind: 'log', ...e }));
     h.events.on('progress', (e) => onEvent({ kind: 'progress', ...e }));
     h.events.on('step', (e) => onEvent({ kind: 'step', ...e }));
+    h.events.on('alert', ({ kind, ...e }) => onEvent({ kind: 'alert', alert: kind, ...e }));
     void h.done.catch(() => undefined).finally(() => this.handles.delete(h.runId));
     return h;
   }

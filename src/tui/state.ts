@@ -260,6 +260,7 @@ function applyEvents(s: State, events: EngineEvent[]): State {
     return undefined;
   };
   const newLines: string[] = [];
+  let status = s.status;
   let runState = dag.runState;
   for (const e of events) {
     if (e.kind === 'run') {
@@ -304,6 +305,9 @@ function applyEvents(s: State, events: EngineEvent[]): State {
       live[id] = { ...cur, steps };
     } else if (e.kind === 'log') {
       if (log.runId === e.runId && log.task === e.name && log.attempt === e.attempt) newLines.push(e.line);
+    } else if (e.kind === 'alert') {
+      // Whatever screen is open: a workflow timeout only alerts, so this line is the alert.
+      status = { text: `⚠ run #${e.runId} ${e.workflow}: ${e.alert === 'timeout' ? 'exceeded its timeout, still running' : e.message}`, level: 'warn' };
     }
   }
   if (liveChanged || runState !== dag.runState) dag = { ...dag, live, runState };
@@ -316,8 +320,8 @@ function applyEvents(s: State, events: EngineEvent[]): State {
   }
   // Nothing on screen changed (e.g. only log lines of tasks whose log is not open): the same
   // state, so no frame; the spinner advances with the frames that do happen.
-  if (dag === s.dag && log === s.log && active === s.activeRuns) return s;
-  return { ...s, dag, log, activeRuns: active, spinner: active.length ? (s.spinner + 1) % 1000 : s.spinner };
+  if (dag === s.dag && log === s.log && active === s.activeRuns && status === s.status) return s;
+  return { ...s, dag, log, activeRuns: active, status, spinner: active.length ? (s.spinner + 1) % 1000 : s.spinner };
 }
 
 export function reducer(s: State, a: Action): State {

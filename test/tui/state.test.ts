@@ -23,6 +23,14 @@ const task = (p: Partial<EngineEvent & { kind: 'task' }>): EngineEvent =>
   ({ kind: 'task', runId: 7, workflow: 'w', taskInstanceId: 1, name: 'a', type: 'SHELL', state: 'RUNNING_EXECUTION', attempt: 1, time: 1000, ...p }) as EngineEvent;
 
 describe('reducer', () => {
+  it('shows a workflow timeout alert on the status line, whatever the screen, and keeps the run going', () => {
+    let s = reducer(withDag(), { type: 'engine', events: [{ kind: 'run', runId: 7, workflow: 'w', state: 'RUNNING_EXECUTION', time: 900 }] });
+    s = reducer(s, { type: 'screen', screen: 'market' });
+    s = reducer(s, { type: 'engine', events: [{ kind: 'alert', alert: 'timeout', runId: 7, workflow: 'w', message: 'WARN: workflow w (run 7) exceeded its timeout of 1 min', time: 61_000 }] });
+    expect(s.status).toEqual({ text: '⚠ run #7 w: exceeded its timeout, still running', level: 'warn' });
+    expect(s.activeRuns).toEqual([7]);
+  });
+
   it('applies a batch of engine events to the live DAG, including a sub-workflow and retries', () => {
     let s = withDag();
     s = reducer(s, {
