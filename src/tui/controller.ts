@@ -8,10 +8,11 @@ import { Command, SCREEN_ORDER, keyName, resolveKey, type KeyLike, type Screen }
 import { filteredSymbols, reducer, type Action, type State } from './state.js';
 import type { Engine } from './engine.js';
 import { Coalescer, type EngineEvent } from './engine-events.js';
-import type { Intent, Occurrence } from './types.js';
+import type { Intent } from './types.js';
 import { topoSort } from '../render/dag-model.js';
 import { MIN_COLS, MIN_ROWS } from './views/frame.js';
-import { PicksMonitor, type QuoteFetcher } from './monitor.js';
+import type { QuoteFetcher } from './monitor.js';
+import { ResearchLoader } from './research-loader.js';
 
 export interface ControllerDeps {
   engine: Engine;
@@ -36,20 +37,23 @@ export const FRAME_MS = 250;
 
 export class Controller {
   private readonly coalescer: Coalescer;
-  private occurrences = new Map<string, Occurrence[]>();
-  private patternsStarted = false;
-  private marketStarted: Promise<void> | undefined;
   private quitting = false;
-  private monitor?: PicksMonitor;
-  private readonly monitorDeps: Pick<ControllerDeps, 'now' | 'fetchQuotes'>;
+  private readonly research: ResearchLoader;
   private state: State;
   private listeners = new Set<() => void>();
   private readonly d: { engine: Engine; exit: () => void; dispatch: (a: Action) => void };
 
   constructor(deps: ControllerDeps) {
     this.state = deps.initial;
-    this.monitorDeps = { now: deps.now, fetchQuotes: deps.fetchQuotes };
     this.d = { engine: deps.engine, exit: deps.exit, dispatch: (a) => this.dispatch(a) };
+    this.research = new ResearchLoader({
+      engine: deps.engine,
+      dispatch: this.d.dispatch,
+      state: () => this.state,
+      status: (text, level) => this.status(text, level),
+      now: deps.now,
+      fetchQuotes: deps.fetchQuotes,
+    });
     this.coalescer = new Coalescer((events) => this.dispatch({ type: 'engine', events }), FRAME_MS);
   }
 
@@ -97,7 +101,7 @@ export class Controller {
   }
 
   dispose(): void {
-    this.monitor?.stop();
+    this.research.dispose();
     this.coalescer.dispose();
   }
 
@@ -298,9 +302,9 @@ export class Controller {
       case Command.Refresh:
         if (s.screen === 'workflows') this.refreshWorkflows();
         else if (s.screen === 'runs') this.refreshRuns();
-        else if (s.screen === 'market' && this.marketStarted) this.loadSymbols();
-        else if (s.screen === 'picks') void this.loadPicks();
-        else if (s.screen === 'model') void this.loadModels();
+        else if (s.screen === 'market' && this.research.marketStarted) this.research.loadSymbols();
+        else if (s.screen === 'picks') void this.research.loadPicks();
+        else if (s.screen === 'model') void this.research.loadModels();
         return this.status('reloaded');
       case Command.Run:
         if (s.screen === 'workflows') {
@@ -398,48 +402,7 @@ export class Controller {
   goScreen(sc: Screen): void {
     this.d.dispatch({ type: 'screen', screen: sc });
     if (sc === 'runs') this.refreshRuns();
-    if (sc === 'market') void this.ensureMarket();
-    if (sc === 'patterns') void this.ensurePatterns();
-    if (sc === 'picks' && !this.s.picks.loaded) void this.loadPicks();
-    else if (sc === 'picks') this.monitor?.start();
-    if (sc !== 'picks') this.monitor?.stop();
-    if (sc === 'model' && !this.s.model.loaded) void this.loadModels();
-  }
-
-  private async loadPicks(): Promise<void> {
-    try {
-      const items = await this.d.engine.picks();
-      this.d.dispatch({ type: 'picks', items });
-      await this.startMonitor(items.filter((x) => x.date === items[0]?.date).map((x) => x.code));
-    } catch (e) {
-      this.status(`picks: ${(e as Error).message}`, 'err');
-    }
-  }
-
-  /** The live monitor of the latest picks: refreshes while the Picks screen is shown. */
-  private async startMonitor(codes: string[]): Promise<void> {
-    this.monitor?.stop();
-    this.monitor = undefined;
-    if (codes.length === 0) return;
-    const synthetic = await this.d.engine.synthetic(codes);
-    const clock = this.monitorDeps.now;
-    this.monitor = new PicksMonitor({
-      codes,
-      synthetic,
-      now: clock ? () => new Date(clock()) : undefined,
-      fetch: this.monitorDeps.fetchQuotes,
-      onChange: (live) => this.d.dispatch({ type: 'picks-live', live }),
-    });
-    if (this.s.screen === 'picks') this.monitor.start();
-  }
-
-  private async loadModels(): Promise<void> {
-    try {
-      const r = await this.d.engine.models();
-      this.d.dispatch({ type: 'models', items: r.items, backtest: r.backtest });
-    } catch (e) {
-      this.status(`models: ${(e as Error).message}`, 'err');
-    }
+    this.research.onScreen(sc);
   }
 
   private open(): void {
@@ -469,7 +432,7 @@ export class Controller {
         return;
       }
       const item = p.items[p.sel];
-      if (item) this.d.dispatch({ type: 'occurrences', name: item.name, items: this.occurrences.get(item.name) ?? [] });
+      if (item) this.d.dispatch({ type: 'occurrences', name: item.name, items: this.research.occurrencesOf(item.name) });
     }
   }
 
@@ -595,46 +558,9 @@ export class Controller {
     this.d.exit();
   }
 
-  // ---- market and patterns ----
-
-  private ensureMarket(): Promise<void> {
-    if (!this.marketStarted) this.marketStarted = this.startMarket();
-    return this.marketStarted;
-  }
-
-  private async startMarket(): Promise<void> {
-    this.d.dispatch({ type: 'market', patch: { loading: 'loading the market…' } });
-    await this.d.engine.loadMarket();
-    this.loadSymbols();
-    if (this.s.market.symbols.length === 0) await this.importDemo();
-  }
-
-  private loadSymbols(): void {
-    try {
-      const { items, synthetic } = this.d.engine.symbols();
-      this.d.dispatch({ type: 'symbols', items, synthetic });
-    } catch (e) {
-      this.status(`cannot read the market store: ${(e as Error).message}`, 'err');
-    }
-  }
-
-  private async importDemo(): Promise<void> {
-    this.d.dispatch({ type: 'market', patch: { loading: 'The store is empty: importing the offline demo market (synthetic data)…' } });
-    this.status('importing the offline demo market (synthetic, not real prices)…');
-    try {
-      await new Promise((r) => setTimeout(r, 30));
-      const bars = await this.d.engine.importDemo();
-      this.loadSymbols();
-      this.status(`imported the demo market: ${bars} synthetic bars (labelled synthetic everywhere)`);
-    } catch (e) {
-      this.d.dispatch({ type: 'market', patch: { loading: undefined } });
-      this.status(`demo import failed: ${(e as Error).message}`, 'err');
-    }
-  }
-
   async openSymbol(code: string, date?: number): Promise<void> {
     this.goScreen('market');
-    await this.ensureMarket();
+    await this.research.ensureMarket();
     const s = this.s;
     const list = filteredSymbols({ ...s.market, filter: '' });
     const i = list.findIndex((x) => x.code.toLowerCase() === code.toLowerCase());
@@ -649,25 +575,5 @@ export class Controller {
       panBack = Math.max(0, b.dates.length - k - 6);
     }
     this.d.dispatch({ type: 'market', patch: { panBack, period: 'day', code: list[i]!.code } });
-  }
-
-  private async ensurePatterns(): Promise<void> {
-    if (this.patternsStarted) return;
-    this.patternsStarted = true;
-    try {
-      const catalog = await this.d.engine.patternCatalog();
-      this.d.dispatch({
-        type: 'patterns',
-        items: Object.entries(catalog).map(([name, c]) => ({ name, english: c.english, direction: c.direction, recent: 0 })).sort((a, b) => a.name.localeCompare(b.name)),
-        loading: 'counting recent fires across the market…',
-      });
-      const w = this.s.patterns.window;
-      const r = await this.d.engine.scanPatterns(w, (done, total) => this.d.dispatch({ type: 'patterns-loading', loading: `counting recent fires… ${done}/${total} symbols` }));
-      this.occurrences = r.occurrences;
-      this.d.dispatch({ type: 'patterns', items: r.items });
-    } catch (e) {
-      this.patternsStarted = false;
-      this.status(`patterns: ${(e as Error).message}`, 'err');
-    }
   }
 }
