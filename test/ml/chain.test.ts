@@ -153,6 +153,25 @@ describe('datasets, training and picks on a demo market', () => {
     await expect(backtest(all, { from: dates[3]!, to: dates[5]! })).rejects.toThrow(/to train on/);
   });
 
+  it('backtests on the whole universe (every stock every day, as Qlib): picks among all stocks, base line = the equal-weight market', async () => {
+    const all = await buildDataset(db, { kind: 'train', config: loadAnalysisConfig(config), windowDates: Number.MAX_SAFE_INTEGER, universe: 'all' });
+    const dates = distinctDates(all.dates);
+    const from = dates[dates.length - 15]!;
+    const to = dates[dates.length - 1]!;
+    const r = await backtest(all, { from, to, retrainEvery: 15, window: 40, top: 3, params: { num_round: 10 }, threads: 1 });
+    expect(r.days).toBe(15);
+    const stocks = new MarketStore(db).listSymbols().filter((s) => s.kind === 'stock').length;
+    for (const day of r.curve) {
+      const d = Number(day.date.replace(/-/g, ''));
+      const rows = Array.from(all.dates.keys()).filter((i) => all.dates[i] === d);
+      // Every stock with a next close is a candidate that day, not only the signalled ones.
+      expect(rows.length).toBeGreaterThan(stocks * 0.9);
+      expect(rows.some((i) => all.buy[i] === 0)).toBe(true);
+      expect(day.base).toBeCloseTo(rows.reduce((a, i) => a + all.y![i]!, 0) / rows.length - 0.002, 12);
+      expect(day.picks).toBe(3);
+    }
+  });
+
   it("backtests Qlib's TopkDropout: names kept across days, at most n_drop replaced, held names valued from the bars", async () => {
     const all = await buildDataset(db, { kind: 'train', config: loadAnalysisConfig(config), windowDates: Number.MAX_SAFE_INTEGER });
     const dates = distinctDates(all.dates);

@@ -234,6 +234,7 @@ export function register(program: Command): void {
     .option('--buy-cost <x>', 'cost of buying, as a fraction', parseFloat, 0.0005)
     .option('--sell-cost <x>', 'cost of selling, as a fraction', parseFloat, 0.0015)
     .option('--label <kind>', 'next_close | qlib', labelOption, 'next_close')
+    .option('--universe <u>', 'signal (train on and pick among the signalled stocks) | all (every stock every day, as Qlib)', 'signal')
     .option('--params <k=v...>', 'GBDT parameters', collect, [])
     .option('--threads <n>', 'worker threads for the refits (default: both cores)', intOption('--threads'))
     .option('--config <file>', 'signals and features')
@@ -243,13 +244,14 @@ export function register(program: Command): void {
         const from = parseDate(opts.from);
         const to = parseDate(opts.to);
         if (from > to) throw badInput(`--from ${opts.from} is after --to ${opts.to}`);
+        if (opts.universe !== 'signal' && opts.universe !== 'all') throw badInput(`--universe expects signal or all, got "${opts.universe}"`);
         const { db } = await store(cmd);
         const { loadAnalysisConfig } = await import('../../analysis/config.js');
         const { buildDataset } = await import('../../ml/dataset/build.js');
         const { backtest } = await import('../../ml/backtest/index.js');
         const { parseParamPairs } = await import('../../ml/gbdt/params.js');
         const { saveBacktest } = await import('../../ml/registry.js');
-        const table = await buildDataset(db, { kind: 'train', config: loadAnalysisConfig(opts.config), labelKind: opts.label, windowDates: Number.MAX_SAFE_INTEGER });
+        const table = await buildDataset(db, { kind: 'train', config: loadAnalysisConfig(opts.config), labelKind: opts.label, windowDates: Number.MAX_SAFE_INTEGER, universe: opts.universe });
         const params = parseParamPairs((opts.params as string[]).flatMap((p) => p.split(/\s+/)).filter(Boolean));
         if (opts.nDrop !== undefined && opts.nDrop > opts.top) throw badInput(`--n-drop ${opts.nDrop} is more than --top ${opts.top}`);
         const { MarketStore } = await import('../../market/store.js');
@@ -267,15 +269,17 @@ export function register(program: Command): void {
           nDrop: opts.nDrop,
           prices: (code) => market.readBars(code),
         });
-        saveBacktest(db, opts.label, r);
-        if (opts.json) return printJson({ label: opts.label, ...r });
+        const report = { label: opts.label, universe: opts.universe as 'signal' | 'all', ...r };
+        saveBacktest(db, opts.label, report);
+        if (opts.json) return printJson(report);
         const pct = (v: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(2)}%` : '-');
+        const base = opts.universe === 'all' ? 'all stocks' : 'all signals';
         process.stdout.write(
           [
-            `backtest ${r.from} .. ${r.to}: ${r.days} days, ${r.refits} refits on ${r.threads} thread(s), ${r.strategy === 'topk-dropout' ? `TopkDropout topk ${r.top} n_drop ${r.nDrop}` : `top ${r.top} held a day`}, costs ${r.costs.buy * 1e4}/${r.costs.sell * 1e4} bp, label ${opts.label}`,
-            `  annual return        ${pct(r.annualReturn)}   (all signals ${pct(r.baseAnnualReturn)}, excess ${pct(r.excessAnnualReturn)})`,
+            `backtest ${r.from} .. ${r.to}: ${r.days} days, ${r.refits} refits on ${r.threads} thread(s), ${r.strategy === 'topk-dropout' ? `TopkDropout topk ${r.top} n_drop ${r.nDrop}` : `top ${r.top} held a day`}, costs ${r.costs.buy * 1e4}/${r.costs.sell * 1e4} bp, label ${opts.label}, universe ${opts.universe}`,
+            `  annual return        ${pct(r.annualReturn)}   (${base} ${pct(r.baseAnnualReturn)}, excess ${pct(r.excessAnnualReturn)})`,
             `  information ratio    ${fmt(r.informationRatio, 3)}`,
-            `  max drawdown         ${pct(r.maxDrawdown)}   (all signals ${pct(r.baseMaxDrawdown)})`,
+            `  max drawdown         ${pct(r.maxDrawdown)}   (${base} ${pct(r.baseMaxDrawdown)})`,
             `  turnover             ${pct(r.turnover)} of the book a day`,
             `  ${r.seconds.toFixed(1)} s`,
           ].join('\n') + '\n',

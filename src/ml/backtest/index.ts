@@ -3,7 +3,8 @@
  * on the trailing `window` signal dates before the current one (rows whose next close is already
  * known), then for each day until the next refit the top N signalled stocks are bought at the close
  * and sold at the next close, paying `buyCost` and `sellCost` (5 and 15 bp). The base line holds
- * every signalled stock of the day, equally weighted, at the same costs. Figures follow Qlib's
+ * every row of the day, equally weighted, at the same costs: the signalled stocks, or every stock
+ * when the dataset was built with universe `all` (Qlib's way: train on and pick from the whole market). Figures follow Qlib's
  * conventions: 238 trading days a year, arithmetic ("sum") accumulation.
  *
  * With `nDrop`, Qlib's TopkDropout replaces the one-day hold (./topk-dropout.ts): at most `top` names
