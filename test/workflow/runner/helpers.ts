@@ -1,4 +1,5 @@
 /** Hand-built workflows for runner tests (the same shapes the YAML loader produces). */
+import { afterEach } from 'vitest';
 import { join } from 'node:path';
 import type { TaskDef, WorkflowDef, Property } from '../../../src/workflow/model.js';
 import { tempDir } from '../../support/fs.js';
@@ -28,4 +29,18 @@ export const bundle = bundleOf;
 export function sandbox(): { dir: string; db: string; cleanup: () => void } {
   const t = tempDir('qf-run-');
   return { dir: t.dir, db: join(t.dir, 'store.db'), cleanup: t.cleanup };
+}
+
+/** Call at a test file's top level: a maker of sandboxes, each removed after the test that made it. */
+export function sandboxes(): () => ReturnType<typeof sandbox> {
+  let made: (() => void)[] = [];
+  afterEach(() => {
+    for (const c of made) c();
+    made = [];
+  });
+  return () => {
+    const b = sandbox();
+    made.push(b.cleanup);
+    return b;
+  };
 }

@@ -3,34 +3,32 @@
  * workflow-level timeout alert.
  */
 import { describe, it, expect, afterEach } from 'vitest';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { binPath } from '../../support/fs.js';
-import { sandbox } from './helpers.js';
+import { sandboxes } from './helpers.js';
 
-let cleanups: (() => void)[] = [];
+const box = sandboxes();
+const children: ChildProcess[] = [];
 afterEach(() => {
-  for (const c of cleanups) c();
-  cleanups = [];
+  for (const c of children.splice(0)) c.kill('SIGKILL');
 });
-function box() {
-  const b = sandbox();
-  cleanups.push(b.cleanup);
-  return b;
-}
 
-function spawnRun(db: string, file: string, extra: string[] = []) {
-  const child = spawn(process.execPath, [binPath, '--db', db, 'run', file, ...extra], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, QUANTFLOW_PROGRESS: '' } });
+/** `quantflow --db DB ARGS...` in the background: the process, its exit code, its output so far. */
+function spawnCli(db: string, args: string[]) {
+  const child = spawn(process.execPath, [binPath, '--db', db, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, QUANTFLOW_PROGRESS: '' } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c) => (stdout += c));
   child.stderr.on('data', (c) => (stderr += c));
   const exit = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
-  cleanups.push(() => child.kill('SIGKILL'));
+  children.push(child);
   return { child, exit, out: () => stdout, err: () => stderr };
 }
+
+const spawnRun = (db: string, file: string, extra: string[] = []) => spawnCli(db, ['run', file, ...extra]);
 
 async function waitFor(cond: () => boolean, what: string, ms = 20_000): Promise<void> {
   const t0 = Date.now();
@@ -177,15 +175,12 @@ describe('executionType across processes', () => {
     expect(await spawnRun(db, file, ['--param', 'tag=A']).exit).toBe(0);
     const b = spawnRun(db, file, ['--param', 'tag=B']);
     await waitFor(() => order(dir).includes('start B'), 'B to start');
-    const r = spawn(process.execPath, [binPath, '--db', db, 'rerun', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let err = '';
-    r.stderr.on('data', (c) => (err += c));
-    const code = new Promise<number | null>((res) => r.on('close', res));
+    const r = spawnCli(db, ['rerun', '1']);
     await waitFor(() => runs(db)[0]?.state === 'SERIAL_WAIT', 'the rerun to wait');
     release(dir, 'B');
-    expect(await code).toBe(0);
+    expect(await r.exit).toBe(0);
     expect(await b.exit).toBe(0);
-    expect(err).toMatch(/waiting \(SERIAL_WAIT\): run 2 /);
+    expect(r.err()).toMatch(/waiting \(SERIAL_WAIT\): run 2 /);
     expect(order(dir)).toEqual(['start A', 'end A', 'start B', 'end B', 'start A', 'end A']);
     expect(runs(db).map((x) => x.state)).toEqual(['SUCCESS', 'SUCCESS']);
   });
@@ -197,12 +192,9 @@ describe('executionType across processes', () => {
     expect(await spawnRun(db, file, ['--param', 'tag=A']).exit).toBe(0);
     const b = spawnRun(db, file, ['--param', 'tag=B']);
     await waitFor(() => order(dir).includes('start B'), 'B to start');
-    const r = spawn(process.execPath, [binPath, '--db', db, 'rerun', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let err = '';
-    r.stderr.on('data', (c) => (err += c));
-    const code = await new Promise<number | null>((res) => r.on('close', res));
-    expect(code).toBe(3);
-    expect(err).toMatch(/run 1 not reopened: run 2 .* of nightly is running \(executionType SERIAL_DISCARD\)/);
+    const r = spawnCli(db, ['rerun', '1']);
+    expect(await r.exit).toBe(3);
+    expect(r.err()).toMatch(/run 1 not reopened: run 2 .* of nightly is running \(executionType SERIAL_DISCARD\)/);
     expect(runs(db)[0]).toMatchObject({ state: 'SUCCESS' });
     release(dir, 'B');
     expect(await b.exit).toBe(0);

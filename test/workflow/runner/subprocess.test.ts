@@ -1,20 +1,11 @@
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startRun, recoverRun, openRunStore } from '../../../src/workflow/runner/index.js';
 import type { TaskEvent } from '../../../src/workflow/runner/events.js';
-import { bundle, sandbox, shell, task, workflow, inParam, outParam } from './helpers.js';
+import { sandboxes, bundle, shell, task, workflow, inParam, outParam } from './helpers.js';
 
-let cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups) c();
-  cleanups = [];
-});
-function box() {
-  const b = sandbox();
-  cleanups.push(b.cleanup);
-  return b;
-}
+const box = sandboxes();
 
 function family(dir: string) {
   const child = workflow(
