@@ -20,7 +20,9 @@ export interface GbdtTree {
   sumHessian: Float32Array;
 }
 
-export type Objective = 'binary:logistic' | 'reg:logistic' | 'binary:logitraw' | 'reg:squarederror';
+/** The XGBoost objectives a model may have (the JSON and binary readers accept these). */
+export const OBJECTIVES = ['binary:logistic', 'reg:logistic', 'binary:logitraw', 'reg:squarederror'] as const;
+export type Objective = (typeof OBJECTIVES)[number];
 
 export interface GbdtModel {
   numFeature: number;

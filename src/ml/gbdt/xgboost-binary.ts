@@ -37,9 +37,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { badInput } from '../../core/errors.js';
-import type { GbdtModel, GbdtTree, Objective } from './model.js';
+import { OBJECTIVES, type GbdtModel, type GbdtTree, type Objective } from './model.js';
 
-const OBJECTIVES: Objective[] = ['binary:logistic', 'reg:logistic', 'binary:logitraw', 'reg:squarederror'];
 const LEARNER_PARAM_BYTES = 136;
 const GBTREE_PARAM_BYTES = 160;
 const TREE_PARAM_BYTES = 148;
@@ -149,7 +148,7 @@ export function modelFromXgboostBinary(bytes: Uint8Array, src = 'model'): GbdtMo
   if (booster === 'dart') r.fail('booster "dart" is not supported (only gbtree): its per-tree drop weights are not read', boosterAt);
   if (booster === 'gblinear') r.fail('booster "gblinear" (a linear model) is not supported (only gbtree)', boosterAt);
   if (booster !== 'gbtree') r.fail(`unknown booster ${JSON.stringify(booster)} (expected gbtree)`, boosterAt);
-  if (!OBJECTIVES.includes(objectiveName as Objective)) r.fail(`objective "${objectiveName}" is not supported (supported: ${OBJECTIVES.join(', ')})`, objAt);
+  if (!(OBJECTIVES as readonly string[]).includes(objectiveName as Objective)) r.fail(`objective "${objectiveName}" is not supported (supported: ${OBJECTIVES.join(', ')})`, objAt);
   const objective = objectiveName as Objective;
 
   // GBTreeModelParam

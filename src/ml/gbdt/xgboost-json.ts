@@ -5,14 +5,13 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { badInput } from '../../core/errors.js';
-import type { GbdtModel, GbdtTree, Objective } from './model.js';
+import { OBJECTIVES, type GbdtModel, type GbdtTree, type Objective } from './model.js';
 import type { GbdtParams } from './params.js';
 import { hasBinfHeader, modelFromXgboostBinary } from './xgboost-binary.js';
 
 /** quantflow keeps its training parameters in a learner attribute (XGBoost keeps attributes as opaque strings). */
 export const PARAMS_ATTRIBUTE = 'quantflow_params';
 
-const OBJECTIVES: Objective[] = ['binary:logistic', 'reg:logistic', 'binary:logitraw', 'reg:squarederror'];
 
 /** XGBoost writes floats like "5E-1"; any JS number string reads back. */
 function numStr(v: number): string {
@@ -151,7 +150,7 @@ export function modelFromXgboostJson(doc: unknown, src = 'model'): GbdtModel {
   const lmp = obj(learner.learner_model_param, 'learner.learner_model_param', src);
   const objective = obj(learner.objective, 'learner.objective', src);
   const name = String(objective.name) as Objective;
-  if (!OBJECTIVES.includes(name)) throw badInput(`${src}: objective "${String(objective.name)}" is not supported (supported: ${OBJECTIVES.join(', ')})`);
+  if (!(OBJECTIVES as readonly string[]).includes(name)) throw badInput(`${src}: objective "${String(objective.name)}" is not supported (supported: ${OBJECTIVES.join(', ')})`);
   const numClass = lmp.num_class === undefined ? 0 : num(lmp.num_class, 'num_class', src);
   if (numClass > 1) throw badInput(`${src}: multi-class models are not supported`);
   const gb = obj(learner.gradient_booster, 'learner.gradient_booster', src);
