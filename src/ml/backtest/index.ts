@@ -144,7 +144,7 @@ export async function backtest(table: DatasetTable, o: BacktestOptions): Promise
   testDates.forEach((d, k) => {
     const rows = rowsOf.get(d)!;
     let ret: number;
-    let day: Partial<BacktestDay>;
+    let day: Pick<BacktestDay, 'picks' | 'names' | 'bought' | 'sold'>;
     if (periodReturn) {
       const scores = new Map(rows.map((i) => [table.codes[i]!, score[i]!]));
       const dec = topkDropoutStep(held, scores, top, nDrop!);
@@ -166,7 +166,7 @@ export async function backtest(table: DatasetTable, o: BacktestOptions): Promise
     beq += base;
     rets.push(ret);
     excess.push(ret - base);
-    curve.push({ date: yyyymmddToIso(d), picks: day.picks!, ...(day.names ? { names: day.names, bought: day.bought, sold: day.sold } : {}), ret, base, equity: 1 + eq, baseEquity: 1 + beq });
+    curve.push({ date: yyyymmddToIso(d), ...day, ret, base, equity: 1 + eq, baseEquity: 1 + beq });
   });
   const mean = (x: number[]) => x.reduce((a, b) => a + b, 0) / x.length;
   const std = (x: number[]) => {
