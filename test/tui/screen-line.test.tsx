@@ -55,6 +55,8 @@ describe('lineSpans', () => {
 class FakeStdout extends EventEmitter {
   readonly isTTY = true;
   last = '';
+  /** Set before unmount: in CI (is-in-ci) Ink writes a bare "\n" then, which is not a frame. */
+  closed = false;
   constructor(
     public columns: number,
     public rows: number,
@@ -63,7 +65,7 @@ class FakeStdout extends EventEmitter {
   }
   write = (s: string): boolean => {
     // debug mode writes each whole frame; unmount then shows the cursor
-    if (s.includes('\n')) this.last = s;
+    if (!this.closed && s.includes('\n')) this.last = s;
     return true;
   };
 }
@@ -78,6 +80,7 @@ async function inkFrame(lines: string[], columns: number, asPieces: boolean): Pr
   );
   const app = render(el, { stdout: stdout as unknown as NodeJS.WriteStream, debug: true, exitOnCtrlC: false, patchConsole: false });
   await new Promise((r) => setTimeout(r, 20));
+  stdout.closed = true;
   app.unmount();
   return stdout.last;
 }
