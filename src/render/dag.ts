@@ -22,6 +22,11 @@ export interface DagRenderOptions {
    * layout is then computed once and reused for every status update.
    */
   layoutKey?: object;
+  /**
+   * The lines the caller shows, from the line index of every task: lines outside [from, to) are
+   * left empty (a screen shows 20 of a DAG's hundreds of lines, on every frame).
+   */
+  viewport?: (rowOf: Map<string, number>) => [from: number, to: number];
 }
 
 const layoutCache = new WeakMap<object, ReturnType<typeof layoutLanes>>();
@@ -130,6 +135,12 @@ export function renderDag(nodes: DagNode[], opts: DagRenderOptions): DagRender {
   const lines: string[] = [];
   const idAt: (string | undefined)[] = [];
   const rowOf = new Map<string, number>();
+  for (const n of order) {
+    rowOf.set(n.id, idAt.length);
+    idAt.push(n.id);
+    for (let k = 0; k < (n.steps?.length ?? 0); k++) idAt.push(undefined);
+  }
+  const [from, to] = opts.viewport ? opts.viewport(rowOf) : [0, idAt.length];
 
   const gutterText = (masks: number[], nodeCell: number, glyph: string): string => {
     // Lane glyphs are dimmed in runs (one SGR pair a run, not a pair a cell: less for the
@@ -160,6 +171,11 @@ export function renderDag(nodes: DagNode[], opts: DagRenderOptions): DagRender {
   };
 
   order.forEach((n, i) => {
+    const first = rowOf.get(n.id)!;
+    if (first + (n.steps?.length ?? 0) < from || first >= to) {
+      for (let k = 0; k <= (n.steps?.length ?? 0); k++) lines.push('');
+      return;
+    }
     const row = rows[i]!;
     const sel = opts.selected === n.id;
     const glyph = statusGlyph(n.status, theme, opts.spinnerFrame);
@@ -170,8 +186,6 @@ export function renderDag(nodes: DagNode[], opts: DagRenderOptions): DagRender {
     const leftW = width - visibleWidth(right) - 1;
     const name = sel ? theme.paint('sel', ` ${indent}${n.label} `) : ` ${indent}${n.label} `;
     const left = fit(pointer + gutter + name, Math.max(10, leftW));
-    rowOf.set(n.id, lines.length);
-    idAt.push(n.id);
     lines.push(fit(left + ' ' + right, width));
     for (const st of n.steps ?? []) {
       const masks = new Array<number>(row.masks.length).fill(0);
@@ -181,7 +195,6 @@ export function renderDag(nodes: DagNode[], opts: DagRenderOptions): DagRender {
       const r = `${st.note ? st.note + ' ' : ''}${theme.paint(statusStyle(st.status).token, statusStyle(st.status).label)}`;
       const lw = width - visibleWidth(r) - 1;
       lines.push(fit(fit(' ' + g + text, Math.max(10, lw)) + ' ' + r, width));
-      idAt.push(undefined);
     }
   });
   return { lines, idAt, rowOf, order: order.map((n) => n.id) };

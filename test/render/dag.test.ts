@@ -50,6 +50,30 @@ describe('git-graph DAG', () => {
     expect(r.idAt).toEqual(['a', 'b', undefined, undefined]);
   });
 
+  it('draws only the viewport it is asked for, the same lines as a full render, with every task indexed', () => {
+    const nodes: DagNode[] = [{ id: 'root', label: 'root', deps: [], status: 'SUCCESS' }];
+    for (let i = 0; i < 30; i++)
+      nodes.push({ id: `t${i}`, label: `t${i}`, deps: [i % 3 ? `t${i - 1}` : 'root'], status: 'RUNNING_EXECUTION', steps: i === 10 ? [{ name: 'S', status: 'PENDING' }] : undefined });
+    const full = renderDag(nodes, { width: 70, spinnerFrame: 2 });
+    let asked: Map<string, number> | undefined;
+    const part = renderDag(nodes, {
+      width: 70,
+      spinnerFrame: 2,
+      viewport: (rowOf) => {
+        asked = rowOf;
+        return [rowOf.get('t9')!, rowOf.get('t9')! + 4];
+      },
+    });
+    expect(asked).toEqual(full.rowOf);
+    expect(part.idAt).toEqual(full.idAt);
+    expect(part.lines).toHaveLength(full.lines.length);
+    const from = full.rowOf.get('t9')!;
+    expect(part.lines.slice(from, from + 4)).toEqual(full.lines.slice(from, from + 4));
+    expect(part.lines[from + 2]).toContain('○ S'); // t10's step line
+    expect(part.lines.slice(0, from).every((l) => l === '')).toBe(true);
+    expect(part.lines.slice(from + 4).every((l) => l === '')).toBe(true);
+  });
+
   it('caps the lanes and summarises the rest', () => {
     const nodes: DagNode[] = [{ id: 'root', label: 'root', deps: [], status: 'SUCCESS' }];
     for (let i = 0; i < 10; i++) nodes.push({ id: `t${i}`, label: `t${i}`, deps: ['root'], status: 'PENDING' });

@@ -61,10 +61,14 @@ export function dagView(s: State, ctx: ViewCtx, nodes: DagNode[] = dagNodes(s, c
     while (body.length < h) body.push('');
     if (!r.fits) body[h - 1] = theme.paint('dim', `(wider than the screen: ←/→ pan; v: graph layout)`);
   } else {
-    const r = renderDag(nodes, { width, theme, selected: selId, spinnerFrame: s.spinner, layoutKey: d.tasks });
-    let lineTop = r.rowOf.get(d.tasks[d.top]?.id ?? '') ?? 0;
-    const selLine = selId ? (r.rowOf.get(selId) ?? 0) : 0;
-    if (selLine >= lineTop + h) lineTop = selLine - h + 1;
+    let lineTop = 0;
+    const viewport = (rowOf: Map<string, number>): [number, number] => {
+      lineTop = rowOf.get(d.tasks[d.top]?.id ?? '') ?? 0;
+      const selLine = selId ? (rowOf.get(selId) ?? 0) : 0;
+      if (selLine >= lineTop + h) lineTop = selLine - h + 1;
+      return [lineTop, lineTop + h];
+    };
+    const r = renderDag(nodes, { width, theme, selected: selId, spinnerFrame: s.spinner, layoutKey: d.tasks, viewport });
     body = r.lines.slice(lineTop, lineTop + h);
   }
   while (body.length < h) body.push('');
