@@ -34,6 +34,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { PATCHES, applyPatches } from './tui-patches.mjs';
 
 const EXTERNAL_PACKAGES = ['better-sqlite3', 'tulind', 'talib', '@aws-sdk/*', 'react-devtools-core'];
 /** The CLI's path to the TUI, loaded unbundled before the bundle is. */
@@ -41,23 +42,6 @@ const CLI_ENTRIES = ['src/cli/main.ts', 'src/tui/run.ts', 'src/tui/bundle.ts', '
 /** The bundle's entry: Yoga's WebAssembly first, then the TUI's module. */
 const ENTRY = "import { yogaReady } from 'yoga-layout';\nexport async function load() {\n  await yogaReady;\n  return import('./main.tsx');\n}\n";
 
-/** Source edits (the two top-level awaits, yoga's wasm loading); the build fails if a dependency update moves them. */
-const PATCHES = [
-  {
-    file: /[\\/]yoga-layout[\\/]dist[\\/]src[\\/]index\.js$/,
-    from: 'const Yoga = wrapAssembly(await loadYoga());\nexport default Yoga;',
-    to: 'let Yoga;\nexport const yogaReady = loadYoga().then((m) => {\n  Yoga = wrapAssembly(m);\n});\nexport { Yoga as default };',
-  },
-  {
-    file: /[\\/]ink[\\/]build[\\/]reconciler\.js$/,
-    from: "await import('./devtools.js');",
-    to: "throw new Error('the TUI bundle has no React devtools (DEV=true starts the unbundled TUI)');",
-  },
-  { file: /[\\/]ink[\\/]build[\\/]reconciler\.js$/, from: '? await loadPackageJson()', to: '? { name: undefined, version: undefined }' },
-  // Emscripten fetches its inline wasm through fetch('data:...'), which loads undici (some 50 ms
-  // of start-up) only to decode base64: take its own synchronous decoder of the same string.
-  { file: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/, from: 'function ya(){return w||"function"!=typeof fetch?', to: 'function ya(){return w||!0?' },
-];
 
 const posix = (p) => p.split(sep).join('/');
 const dotted = (p) => (p.startsWith('.') ? p : `./${p}`);
@@ -142,13 +126,7 @@ export async function bundleTui(opts = {}) {
           b.onLoad({ filter: /\.(m?js|tsx?)$/ }, (a) => {
             const own = inSrc(a.path);
             const original = readFileSync(a.path, 'utf8');
-            let text = original;
-            PATCHES.forEach((p, i) => {
-              if (!p.file.test(a.path)) return;
-              if (!text.includes(p.from)) throw new Error(`bundle-tui: ${a.path} no longer contains ${JSON.stringify(p.from)}; update PATCHES`);
-              text = text.replace(p.from, p.to);
-              patched.add(i);
-            });
+            let text = applyPatches(a.path, original, patched);
             if (text.includes('import.meta.url')) {
               const here = JSON.stringify(fromOut(own ? distOf(a.path) : a.path));
               text = text.replaceAll('import.meta.url', `new URL(${here},__qfBundleUrl).href`);
@@ -160,7 +138,7 @@ export async function bundleTui(opts = {}) {
       },
     ],
   });
-  if (patched.size !== PATCHES.length) throw new Error('bundle-tui: a top-level await patch did not apply (yoga-layout or ink changed); update PATCHES');
+  if (patched.size !== PATCHES.length) throw new Error('bundle-tui: a patch did not apply (yoga-layout or ink changed); update PATCHES');
   const code = result.outputFiles.find((f) => f.path === outfile)?.contents;
   if (!code) throw new Error('bundle-tui: esbuild wrote no main.cjs');
   // A script run from a V8 code cache cannot import() (Node 20 loses the callback), so every lazy
