@@ -7,7 +7,7 @@
  * - CPU of the TUI process (user+sys, children excluded) while a 50-task workflow runs, and idle.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { initialState, reducer, type State } from '../src/tui/state.js';
@@ -199,7 +199,8 @@ async function headlessRun(dir: string): Promise<void> {
 let refPct: number | undefined;
 
 async function cpuBench(dir: string): Promise<void> {
-  tmux('new-session', '-d', '-s', 'b', '-x', '80', '-y', '24', `cd ${dir} && exec env -u CI node ${bin} --db ${join(dir, 'q.db')}`);
+  const statsFile = join(dir, 'frames.json');
+  tmux('new-session', '-d', '-s', 'b', '-x', '80', '-y', '24', `cd ${dir} && exec env -u CI QUANTFLOW_FRAME_STATS=${statsFile} node ${bin} --db ${join(dir, 'q.db')}`);
   await waitFor((s) => s.includes('bench50'), 20_000, 50);
   const pid = Number(tmux('display', '-p', '-t', 'b', '#{pane_pid}').trim());
   tmux('send-keys', '-t', 'b', 'Enter');
@@ -209,6 +210,7 @@ async function cpuBench(dir: string): Promise<void> {
   tmux('send-keys', '-t', 'b', 'r');
   await waitFor((s) => /run #\d+ success/.test(s), 300_000, 250);
   const busy = ((cpuTicks(pid) - c0) / HZ / ((performance.now() - t0) / 1000)) * 100;
+  const runWindow = [Date.now() - (performance.now() - t0), Date.now()] as const;
   line(`CPU while a 50-task workflow runs (${((performance.now() - t0) / 1000).toFixed(1)} s)`, busy, '%', 15);
   await headlessRun(dir);
   if (refPct) console.log(`  TUI while running / headless reference: ${(busy / refPct).toFixed(2)}`);
@@ -217,7 +219,23 @@ async function cpuBench(dir: string): Promise<void> {
   await new Promise((r) => setTimeout(r, 10_000));
   const idle = ((cpuTicks(pid) - c1) / HZ / ((performance.now() - t1) / 1000)) * 100;
   line('CPU idle (10 s on the DAG screen)', idle, '%', 2);
-  tmux('kill-session', '-t', 'b');
+  tmux('send-keys', '-t', 'b', 'q');
+  await waitFor(() => existsSync(statsFile), 10_000, 50).catch(() => undefined);
+  try {
+    tmux('kill-session', '-t', 'b');
+  } catch {
+    // ended by q
+  }
+  // The frames the user saw while the workflow ran: how many a second, and Ink's share of each.
+  try {
+    const { at, ms } = JSON.parse(readFileSync(statsFile, 'utf8')) as { at: number[]; ms: number[] };
+    const inRun = at.map((t, i) => [t, ms[i]!] as const).filter(([t]) => t >= runWindow[0] && t <= runWindow[1]);
+    const secs = (runWindow[1] - runWindow[0]) / 1000;
+    const drawMs = inRun.reduce((a, [, m]) => a + m, 0) / Math.max(1, inRun.length);
+    console.log(`  frames while it ran: ${(inRun.length / secs).toFixed(1)} a second (beat: 10), Ink's draw ${drawMs.toFixed(2)} ms a frame (layout and React not included)`);
+  } catch {
+    console.log('  frames while it ran: the TUI wrote no frame stats');
+  }
 }
 
 async function main(): Promise<void> {

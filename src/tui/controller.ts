@@ -2,7 +2,7 @@
  * Turns commands into actions and effects: the root key dispatcher (one `useInput` calls
  * `onKey`), text fields for `:` commands, `/` search and params, and the engine calls (load,
  * run, recover, stop) whose results come back as reducer actions. Engine events are coalesced
- * and applied on the frame beat (FRAME_MS: 4 updates a second at most).
+ * and applied on the frame beat (FRAME_MS: 10 updates a second at most).
  */
 import { Command, SCREEN_ORDER, keyName, resolveKey, type KeyLike, type Screen } from './keys.js';
 import { filteredSymbols, reducer, type Action, type State } from './state.js';
@@ -27,13 +27,13 @@ const PERIODS = ['day', 'week', 'month'] as const;
 
 /**
  * While runs are active the screen changes on a beat of this period: each beat applies the engine
- * events that arrived since the last one, or else advances the spinner, as one frame (4 a second;
- * keys still redraw at once). A frame of Ink costs several ms of CPU whatever changed (it lays out
- * and re-tokenizes the whole screen), so the beat bounds the TUI's CPU while a workflow runs, and
- * engine events never redraw more often than this. When nothing runs, events are flushed this
- * long after they arrive.
+ * events that arrived since the last one, or else advances the spinner, as one frame (10 a
+ * second; keys still redraw at once). Engine events never redraw more often than this, which
+ * bounds the TUI's CPU while a workflow runs: a frame of Ink lays out the whole screen, and the
+ * TUI bundle's edits to Ink (scripts/tui-patches.mjs) keep the rows that did not change. When
+ * nothing runs, events are flushed this long after they arrive.
  */
-export const FRAME_MS = 250;
+export const FRAME_MS = 100;
 
 export class Controller {
   private readonly coalescer: Coalescer;

@@ -6,6 +6,8 @@ import { Engine } from './engine.js';
 import { enterAlternateScreen } from './terminal.js';
 import { makeTheme, colorEnabled, conventionFromEnv } from '../render/theme.js';
 import { initialState, reducer, type State } from './state.js';
+import { FRAME_MS } from './controller.js';
+import { frameStatsFromEnv } from './frame-stats.js';
 
 export interface TuiOptions {
   dbPath: string;
@@ -43,7 +45,7 @@ export async function mountTui(opts: TuiOptions): Promise<number> {
   process.on('uncaughtException', onCrash);
   process.on('unhandledRejection', onCrash);
   // The first screen's data before the first render, so the first frame is complete: not an empty
-  // list that a second frame fills (at maxFps 10, up to 100 ms later). On an error the controller's
+  // list that a second frame fills (up to a frame beat later). On an error the controller's
   // init() scans again and shows it.
   let initial: Partial<State> | undefined;
   try {
@@ -52,10 +54,14 @@ export async function mountTui(opts: TuiOptions): Promise<number> {
   } catch {
     initial = undefined;
   }
-  // No incrementalRendering: Ink 6.8's incremental writer moves the cursor up one line too few
-  // when a frame ends in a newline (always, as the frame is rows - 1 high), so every frame landed
-  // one row low and scrolled the alternate screen: a stale tab bar on top, the help bar cut off.
-  const app = render(<App engine={engine} theme={theme} initial={initial} />, { exitOnCtrlC: false, patchConsole: true, maxFps: 10 });
+  // Incremental rendering (only the lines that changed are written: calm, and little to send over
+  // SSH) only with the Ink of the TUI bundle: Ink 6.8's own moves the cursor up one line too few
+  // when a frame ends in a newline (always, as the frame is rows - 1 high), so every frame would
+  // land a row low and scroll the alternate screen. scripts/tui-patches.mjs fixes that and marks it.
+  const incrementalRendering = (globalThis as Record<symbol, unknown>)[Symbol.for('quantflow.inkIncrementalFixed')] === true;
+  // Ink's own throttle sits above the frame beat (FRAME_MS), so it never drops a beat's frame.
+  const maxFps = 2 * Math.round(1000 / FRAME_MS);
+  const app = render(<App engine={engine} theme={theme} initial={initial} />, { exitOnCtrlC: false, patchConsole: true, maxFps, incrementalRendering, onRender: frameStatsFromEnv()?.onRender });
   try {
     await app.waitUntilExit();
   } catch (e) {

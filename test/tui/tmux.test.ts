@@ -75,6 +75,18 @@ describe.skipIf(!hasTmux)('quantflow in tmux at 80x24', () => {
     expect(rows.filter((l) => /^qf .*Flows/.test(l))).toHaveLength(1);
     expect(rows[1]).toMatch(/run #\d+ success/);
     expect(rows[22]).toMatch(/r: run the workflow/);
+    // Only changed lines are written (incremental rendering): after a resize every line must be
+    // drawn again, none left blank or stale.
+    for (const [x, y] of [
+      [100, 30],
+      [80, 24],
+    ] as const) {
+      tmux('resize-window', '-t', session, '-x', String(x), '-y', String(y));
+      const r = (await waitScreen((s) => s.split('\n')[y - 2]?.includes('r: run the workflow') === true && /^qf .*Flows/.test(s), 10_000)).split('\n');
+      expect(r.filter((l) => /^qf .*Flows/.test(l)), `${x}x${y}`).toHaveLength(1);
+      expect(r[1], `${x}x${y}`).toMatch(/run #\d+ success/);
+      expect(r.slice(2, 6).every((l) => /✔/.test(l)), `${x}x${y}`).toBe(true);
+    }
     keys('j', 'j', 'Enter');
     await waitScreen((s) => s.includes('log right') && s.includes('needle in the log'));
     keys(':');
