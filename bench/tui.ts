@@ -221,18 +221,16 @@ async function cpuBench(dir: string): Promise<void> {
   line('CPU idle (10 s on the DAG screen)', idle, '%', 2);
   tmux('send-keys', '-t', 'b', 'q');
   await waitFor(() => existsSync(statsFile), 10_000, 50).catch(() => undefined);
-  try {
-    tmux('kill-session', '-t', 'b');
-  } catch {
-    // ended by q
-  }
+  spawnSync('tmux', ['-L', socket, 'kill-session', '-t', 'b'], { stdio: 'ignore' }); // ended by q, usually
   // The frames the user saw while the workflow ran: how many a second, and Ink's share of each.
   try {
-    const { at, ms } = JSON.parse(readFileSync(statsFile, 'utf8')) as { at: number[]; ms: number[] };
-    const inRun = at.map((t, i) => [t, ms[i]!] as const).filter(([t]) => t >= runWindow[0] && t <= runWindow[1]);
+    const { at, ms, bytes } = JSON.parse(readFileSync(statsFile, 'utf8')) as { at: number[]; ms: number[]; bytes: number[] };
+    const inRun = at.map((t, i) => [t, ms[i]!, bytes[i]!] as const).filter(([t]) => t >= runWindow[0] && t <= runWindow[1]);
     const secs = (runWindow[1] - runWindow[0]) / 1000;
     const drawMs = inRun.reduce((a, [, m]) => a + m, 0) / Math.max(1, inRun.length);
+    const sent = inRun.length > 1 ? inRun.at(-1)![2] - inRun[0]![2] : 0;
     console.log(`  frames while it ran: ${(inRun.length / secs).toFixed(1)} a second (beat: 10), Ink's draw ${drawMs.toFixed(2)} ms a frame (layout and React not included)`);
+    console.log(`  sent to the terminal while it ran: ${(sent / secs / 1024).toFixed(1)} KiB a second, ${(sent / Math.max(1, inRun.length - 1)).toFixed(0)} bytes a frame`);
   } catch {
     console.log('  frames while it ran: the TUI wrote no frame stats');
   }
