@@ -75,6 +75,8 @@ export interface ModelItem {
   id: string;
   createdAt: string;
   source: string;
+  /** What it was trained for, on what, over which days: one line for the screen. */
+  detail?: string;
   metrics: Record<string, number | null>;
   importance: [string, number][];
 }

@@ -162,8 +162,8 @@ describe('Picks and Model screens', () => {
       universe: 'signal',
       features: ['ma5', 'rsi'],
       params: {},
-      dataRange: {},
-      metrics: { auc: 0.61, logloss: 0.66 },
+      dataRange: { trainFrom: '2021-01-04', trainTo: '2021-08-31', testFrom: '2021-09-13', testTo: '2021-09-24' },
+      metrics: { rows: 61, days: 10, recall: 0.5, auc: 0.61, support: 20, logloss: 0.66, ic: 0.0312, precision: 0.4 },
       importance: { ma5: { gain: 12, cover: 1, weight: 1 }, rsi: { gain: 4, cover: 1, weight: 1 } },
     });
     new PickStore(db).storeTop([{ date: 20210928, code: 'sh.600000', score: 0.9 }, { date: 20210928, code: 'sz.000001', score: 0.8 }], 5, 'local-test-1');
@@ -176,7 +176,11 @@ describe('Picks and Model screens', () => {
     expect(picks).toMatch(/2021-09-28 +1 sh\.600000 +浦发银行 +0\.9000 +[-+]\d+\.\d+%/);
     await r.press('8');
     const model = await r.waitFor((x) => x.includes('local-test-1') && x.includes('strategy equity'));
-    expect(model).toContain('0.6100');
+    // The metrics a quant reads first, in order; sizes of the test set on the detail line, as integers.
+    expect(model).toMatch(/model +source +auc +logloss +precision +ic +recall\n/);
+    expect(model).toMatch(/local-test-1 +local +0\.6100 +0\.6600 +0\.4000 +0\.0312 +0\.5000/);
+    expect(model).toContain('test 2021-09-13..2021-09-24 (61 rows, 10 days) · next_close · signal days · ');
+    expect(model).not.toContain('61.0000');
     expect(model).toMatch(/ma5 +█+ 12\.0/);
     expect(model).toContain('annual 12.0% vs base 5.0%');
     r.unmount();

@@ -32,8 +32,9 @@ export function ago(ms: number, now: number): string {
 }
 
 /** "▲ more" / "▼ more below" cue text for a window. */
-export function scrollCue(top: number, shown: number, total: number): string {
+/** Where a list's window is (`▲▼ 21-40/95`), or when it all fits, how many there are (`11 tasks`). */
+export function scrollCue(top: number, shown: number, total: number, noun?: string): string {
   const up = top > 0 ? '▲' : ' ';
   const down = top + shown < total ? '▼' : ' ';
-  return total > shown ? `${up}${down} ${Math.min(total, top + 1)}-${Math.min(total, top + shown)}/${total}` : `${total}`;
+  return total > shown ? `${up}${down} ${Math.min(total, top + 1)}-${Math.min(total, top + shown)}/${total}` : noun ? `${total} ${noun}` : `${total}`;
 }

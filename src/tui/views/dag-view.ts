@@ -75,7 +75,7 @@ export function dagView(s: State, ctx: ViewCtx, nodes: DagNode[] = dagNodes(s, c
   const t = d.tasks[d.sel];
   const l = t ? d.live[t.id] : undefined;
   const foot = t
-    ? theme.paint('dim', `${scrollCue(d.top, h, d.tasks.length)} · ${t.id} · ${t.type}${l ? ` · attempt ${l.attempt}/${t.maxAttempts}` : ''}${l?.progress ? ` · ${l.progress.label}` : ''}${l?.message ? ` · ${l.message}` : ''}`)
+    ? theme.paint('dim', `${scrollCue(d.top, h, d.tasks.length, d.tasks.length === 1 ? 'task' : 'tasks')} · ${t.id} · ${t.type}${l ? ` · attempt ${l.attempt}/${t.maxAttempts}` : ''}${l?.progress ? ` · ${l.progress.label}` : ''}${l?.message ? ` · ${l.message}` : ''}`)
     : '';
   return frameLines([head, ...body, foot], width, height);
 }

@@ -9,15 +9,16 @@ export function modelView(s: State, ctx: ViewCtx): string[] {
   const m = s.model;
   if (!m.loaded) return frameLines(['loading models…'], width, height);
   if (m.items.length === 0 && !m.backtest) return frameLines(['No models registered yet: run the train_model workflow (or `quantflow train`).'], width, height);
-  const keys = [...new Set(m.items.flatMap((x) => Object.keys(x.metrics)))].slice(0, 4);
+  const keys = metricColumns(m.items.map((x) => x.metrics), width);
   const listRows = Math.min(5, m.items.length);
   const table = renderTable(
-    [{ title: 'model', flex: true }, { title: 'source', width: 9 }, ...keys.map((k) => ({ title: k, align: 'right' as const, width: Math.max(7, k.length) }))],
-    m.items.map((x) => [x.id, x.source, ...keys.map((k) => (x.metrics[k] == null ? '-' : Number(x.metrics[k]).toFixed(4)))]),
+    [{ title: 'model', flex: true }, { title: 'source', width: 9 }, ...keys.map((k) => ({ title: k, align: 'right' as const, width: Math.max(METRIC_W, k.length) }))],
+    m.items.map((x) => [x.id, x.source, ...keys.map((k) => formatMetric(x.metrics[k]))]),
     { width, theme, selected: m.sel, offset: m.top, limit: listRows },
   );
   const sel = m.items[m.sel];
   const lines = [...table];
+  if (sel?.detail) lines.push(theme.paint('dim', fit(sel.detail, width)));
   const rest = height - lines.length;
   const impRows = Math.max(0, Math.min(sel?.importance.length ?? 0, Math.floor(rest / 2) - 1, 10));
   if (sel && impRows > 0) {
@@ -33,4 +34,27 @@ export function modelView(s: State, ctx: ViewCtx): string[] {
     lines.push(...renderLine([{ label: 'strategy equity', values: m.backtest.equity }, { label: 'base line (all signals)', values: m.backtest.base }], { width, height: chartH, theme }));
   } else if (!m.backtest) lines.push(theme.paint('dim', 'no backtest stored yet (`quantflow backtest`)'));
   return frameLines(lines, width, height);
+}
+
+/**
+ * The metrics a quant reads first, in that order (ranking quality, calibration, the picks' hit
+ * rate, then the rest), as many as the width leaves room for beside the model's name.
+ */
+const METRIC_ORDER = ['auc', 'logloss', 'precision', 'ic', 'recall', 'f1', 'odds', 'pcr', 'odds_base', 'pcr_base'];
+const METRIC_W = 7;
+/** Sizes of the test set, not measures of the model: on the detail line. */
+const NOT_METRICS = new Set(['rows', 'days', 'support', 'top_n']);
+
+export function metricColumns(all: Record<string, number | null>[], width: number): string[] {
+  const present = new Set(all.flatMap((x) => Object.keys(x)));
+  const known = METRIC_ORDER.filter((k) => present.has(k));
+  const others = [...present].filter((k) => !METRIC_ORDER.includes(k) && !NOT_METRICS.has(k)).sort();
+  const room = Math.max(1, Math.floor((width - 24 - 9) / (METRIC_W + 1)));
+  return [...known, ...others].slice(0, room);
+}
+
+function formatMetric(v: number | null | undefined): string {
+  if (v == null || !Number.isFinite(Number(v))) return '-';
+  const n = Number(v);
+  return Number.isInteger(n) ? String(n) : Math.abs(n) >= 1000 ? n.toFixed(0) : n.toFixed(4);
 }

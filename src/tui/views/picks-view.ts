@@ -33,7 +33,7 @@ export function picksView(s: State, ctx: ViewCtx): string[] {
   const rows = p.items.map((x) => [formatDate(x.date), String(x.rank), x.code, x.name, x.score.toFixed(4), pct(x.next), x.date === latest ? pct(live?.[x.code]?.change, '-') : '']);
   const done = p.items.filter((x) => x.next !== undefined);
   const avg = done.length ? done.reduce((a, x) => a + x.next!, 0) / done.length : undefined;
-  const head = `latest picks ${formatDate(latest)} · ${p.items.filter((x) => x.date === latest).length} names · history ${p.items.length} · next-day average ${avg === undefined ? '-' : pct(avg)} · ${scrollCue(p.top, h, p.items.length)}`;
+  const head = `latest picks ${formatDate(latest)} · ${p.items.filter((x) => x.date === latest).length} names · history ${p.items.length} · next-day average ${avg === undefined ? '-' : pct(avg)}${p.items.length > h ? ` · ${scrollCue(p.top, h, p.items.length)}` : ''}`;
   return frameLines(
     [
       head,
