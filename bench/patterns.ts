@@ -16,6 +16,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CandleContext, PATTERN_NAMES, computeAllPatterns, runPattern } from '../src/analysis/candles/index.js';
 import { createPatternPool, type OhlcColumns } from '../src/analysis/candles/parallel.js';
+import { Rng } from '../src/market/synthetic.js';
 
 function arg(name: string, dflt: number): number {
   const k = process.argv.indexOf(`--${name}`);
@@ -28,14 +29,8 @@ const THREADS = arg('threads', availableParallelism());
 const TALIB_C_SECONDS = 1.9; // quoted reference for 61 patterns x 2.5M bars
 
 function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const g = new Rng(seed);
+  return () => g.next();
 }
 
 /** A-share-like daily bars: log-normal walk on a 0.01 tick, gaps, some dojis and limit-like flat days. */

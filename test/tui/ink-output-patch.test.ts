@@ -10,6 +10,8 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 // @ts-expect-error plain JavaScript build script, no types
 import { applyPatches } from '../../scripts/tui-patches.mjs';
+// Seeded, so a failure names its seed.
+import { rng } from '../analysis/candles/bars-fixtures.js';
 
 interface OutputLike {
   write(x: number, y: number, text: string, o: { transformers: ((s: string, i: number) => string)[] }): void;
@@ -37,17 +39,6 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A small deterministic generator (mulberry32), so a failure names its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = ['ok', 'done', '  ', '浦发银行', '▇▆', '✔', '⠸', '│ ├─', 'x'.repeat(30), '😀', 'e\u0301', ' '];
 const CODES = ['\x1b[32m', '\x1b[31m', '\x1b[1m', '\x1b[7m', '\x1b[38;5;208m', '\x1b[48;5;17m', '\x1b[2m'];

@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { csi300Dir } from '../../support/fs.js';
+import { Rng } from '../../../src/market/synthetic.js';
 
 export interface OhlcSeries {
   label: string;
@@ -60,16 +61,10 @@ export function csiFiles(): string[] {
     .map((f) => join(dir, f));
 }
 
-/** mulberry32: a small deterministic PRNG. */
+/** A small deterministic PRNG (the demo market's mulberry32), as a function. */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const g = new Rng(seed);
+  return () => g.next();
 }
 
 const tick = (x: number): number => Math.round(x * 100) / 100;
