@@ -1,18 +1,17 @@
 /**
  * Turns commands into actions and effects: the root key dispatcher (one `useInput` calls
- * `onKey`), text fields for `:` commands, `/` search and params, and the engine calls (load,
- * run, recover, stop) whose results come back as reducer actions. Engine events are coalesced
- * and applied on the frame beat (FRAME_MS: 10 updates a second at most).
+ * `onKey`), text fields for `:` commands, `/` search and params, opening workflows, logs and
+ * symbols. Runs go through run-control.ts, whose engine events are applied on the frame beat
+ * (FRAME_MS: 10 updates a second at most); the research screens' data through research-loader.ts.
  */
 import { Command, SCREEN_ORDER, keyName, resolveKey, type KeyLike, type Screen } from './keys.js';
 import { filteredSymbols, reducer, type Action, type State } from './state.js';
 import type { Engine } from './engine.js';
-import { Coalescer, type EngineEvent } from './engine-events.js';
-import type { Intent } from './types.js';
 import { topoSort } from '../render/dag-model.js';
 import { MIN_COLS, MIN_ROWS } from './views/frame.js';
 import type { QuoteFetcher } from './monitor.js';
 import { ResearchLoader } from './research-loader.js';
+import { RunControl } from './run-control.js';
 
 export interface ControllerDeps {
   engine: Engine;
@@ -36,8 +35,7 @@ const PERIODS = ['day', 'week', 'month'] as const;
 export const FRAME_MS = 100;
 
 export class Controller {
-  private readonly coalescer: Coalescer;
-  private quitting = false;
+  private readonly runs: RunControl;
   private readonly research: ResearchLoader;
   private state: State;
   private listeners = new Set<() => void>();
@@ -54,7 +52,20 @@ export class Controller {
       now: deps.now,
       fetchQuotes: deps.fetchQuotes,
     });
-    this.coalescer = new Coalescer((events) => this.dispatch({ type: 'engine', events }), FRAME_MS);
+    this.runs = new RunControl({
+      engine: deps.engine,
+      dispatch: this.d.dispatch,
+      state: () => this.state,
+      status: (text, level) => this.status(text, level),
+      exit: deps.exit,
+      // The run changed the workflows' last runs, not their files: no re-read and re-parse of
+      // every YAML file (R on the Workflows screen does that).
+      runEnded: () => {
+        this.refreshLastRuns();
+        this.refreshRuns();
+      },
+      flushMs: FRAME_MS,
+    });
   }
 
   /** When the state last changed, i.e. the last frame. */
@@ -66,7 +77,7 @@ export class Controller {
    * a key has just redrawn the screen.
    */
   beat(): void {
-    if (this.coalescer.pending) this.coalescer.drain();
+    if (this.runs.pending) this.runs.flush();
     if (Date.now() - this.lastChange > FRAME_MS / 2) this.dispatch({ type: 'tick' });
   }
 
@@ -102,7 +113,7 @@ export class Controller {
 
   dispose(): void {
     this.research.dispose();
-    this.coalescer.dispose();
+    this.runs.dispose();
   }
 
   refreshWorkflows(): void {
@@ -140,7 +151,7 @@ export class Controller {
     const s = this.s;
     const name = keyName(input, key);
     if (s.size.cols < MIN_COLS || s.size.rows < MIN_ROWS) {
-      if (name === 'q' || name === 'C-c') this.quit();
+      if (name === 'q' || name === 'C-c') this.runs.quit();
       return;
     }
     const o = s.overlay;
@@ -148,7 +159,7 @@ export class Controller {
     if (o?.kind === 'confirm') {
       if (name === 'y' || name === 'Y') {
         this.d.dispatch({ type: 'overlay', overlay: null });
-        void this.execIntent(o.intent);
+        void this.runs.execIntent(o.intent);
       } else if (name === 'n' || name === 'N' || name === 'esc' || name === 'q') this.d.dispatch({ type: 'overlay', overlay: null });
       return;
     }
@@ -166,7 +177,7 @@ export class Controller {
         this.d.dispatch({ type: 'overlay', overlay: { kind: 'input', purpose: 'param', label: `param ${k}`, text: { ...s.dag.paramDefaults, ...s.dag.params }[k] ?? '', param: k } });
       } else if (name === 'r') {
         this.d.dispatch({ type: 'overlay', overlay: null });
-        this.requestRun({ type: 'run' });
+        this.runs.requestRun({ type: 'run' });
       }
       return;
     }
@@ -219,9 +230,9 @@ export class Controller {
     switch (cmd) {
       case 'q':
       case 'quit':
-        return this.quit();
+        return this.runs.quit();
       case 'run':
-        return this.requestRun({ type: 'run' });
+        return this.runs.requestRun({ type: 'run' });
       case 'task': {
         if (!this.s.dag.workflow) return this.status('open a workflow first', 'warn');
         const i = this.s.dag.tasks.findIndex((t) => t.id === arg || t.name === arg);
@@ -253,7 +264,7 @@ export class Controller {
     const s = this.s;
     switch (cmd) {
       case Command.Quit:
-        return this.quit();
+        return this.runs.quit();
       case Command.Help:
         return this.d.dispatch({ type: 'overlay', overlay: { kind: 'help' } });
       case Command.Back:
@@ -313,7 +324,7 @@ export class Controller {
           if (w.errors.length) return this.status(`${w.display} has errors: ${w.errors[0]}`, 'err');
           this.openDag(w.file);
         }
-        return this.requestRun({ type: 'run' });
+        return this.runs.requestRun({ type: 'run' });
       case Command.RunTaskOnly:
       case Command.RunDownstream:
       case Command.RunUpstream: {
@@ -321,14 +332,14 @@ export class Controller {
         if (!t) return;
         if (t.indent) return this.status(`${t.id} belongs to a sub-workflow; run its SubProcess task ${t.parent}`, 'warn');
         const deps = cmd === Command.RunTaskOnly ? 'only' : cmd === Command.RunDownstream ? 'post' : 'pre';
-        return this.requestRun({ type: 'run', task: t.name, deps });
+        return this.runs.requestRun({ type: 'run', task: t.name, deps });
       }
       case Command.Recover: {
         const id = s.dag.runId;
         if (!id) return this.status('nothing to recover: this workflow has no run', 'warn');
         if (s.activeRuns.includes(id)) return this.status(`run #${id} is still running`, 'warn');
         if (s.dag.runState === 'SUCCESS') return this.status(`run #${id} succeeded; nothing to recover`, 'warn');
-        return void this.execIntent({ type: 'recover', runId: id });
+        return void this.runs.execIntent({ type: 'recover', runId: id });
       }
       case Command.Stop: {
         const id = s.screen === 'runs' ? s.runs.items[s.runs.sel]?.id : s.dag.runId;
@@ -468,94 +479,6 @@ export class Controller {
     const attempts = Math.max(1, this.d.engine.attemptsOf(runId, name));
     const attempt = s.dag.live[t.id]?.attempt ?? attempts;
     this.d.dispatch({ type: 'open-log', runId, task: name, attempt, attempts, lines: this.d.engine.logLines(runId, name, attempt) });
-  }
-
-  // ---- runs ----
-
-  private requestRun(intent: Extract<Intent, { type: 'run' }>): void {
-    const s = this.s;
-    if (!s.dag.file) return this.status('open a workflow first (Workflows screen, enter)', 'warn');
-    const sm = s.dag.tasks.filter((t) => t.type === 'SAGEMAKER' && !t.indent);
-    if (sm.length) {
-      return this.d.dispatch({
-        type: 'overlay',
-        overlay: {
-          kind: 'confirm',
-          title: `run ${s.dag.workflow}${intent.task ? ` from ${intent.task} (${intent.deps})` : ''}?`,
-          lines: [`starts SageMaker pipeline executions (${sm.map((t) => t.name).join(', ')}), which cost money`],
-          intent,
-        },
-      });
-    }
-    void this.execIntent(intent);
-  }
-
-  private onEvent = (e: EngineEvent): void => this.coalescer.push(e);
-
-  async execIntent(intent: Intent): Promise<void> {
-    const s = this.s;
-    const e = this.d.engine;
-    try {
-      if (intent.type === 'quit') return await this.stopAndExit();
-      if (intent.type === 'stop') {
-        e.handles.get(intent.runId)?.stop();
-        return this.status(`stopping run #${intent.runId}…`, 'warn');
-      }
-      if (!s.dag.file) return;
-      const params = Object.fromEntries(Object.entries(s.dag.params).filter(([k, v]) => s.dag.paramDefaults[k] !== v));
-      const h =
-        intent.type === 'recover'
-          ? await e.start('recover', { file: s.dag.file, runId: intent.runId, params }, this.onEvent)
-          : await e.start('start', { file: s.dag.file, params, startTasks: intent.task ? [intent.task] : undefined, deps: intent.deps }, this.onEvent);
-      this.d.dispatch({ type: 'dag-run', runId: h.runId, live: intent.type === 'recover' ? e.liveOf(h.runId) : {} });
-      this.d.dispatch({ type: 'run-active', runId: h.runId, active: true });
-      this.status(`${intent.type === 'recover' ? 'recovering' : 'started'} run #${h.runId}${intent.type === 'run' && intent.task ? ` (${intent.task}, ${intent.deps})` : ''}`);
-      void h.done.then(
-        (sum) => {
-          this.coalescer.drain();
-          this.d.dispatch({ type: 'run-active', runId: h.runId, active: false });
-          const st = (sum as { state?: string }).state ?? 'done';
-          this.status(`run #${h.runId} ${String(st).toLowerCase()}`, st === 'SUCCESS' ? 'info' : 'warn');
-          // The run changed the workflows' last runs, not their files: no re-read and re-parse of
-          // every YAML file (R on the Workflows screen does that).
-          this.refreshLastRuns();
-          this.refreshRuns();
-        },
-        (err: unknown) => {
-          this.coalescer.drain();
-          this.d.dispatch({ type: 'run-active', runId: h.runId, active: false });
-          this.status(`run #${h.runId} failed: ${(err as Error).message}`, 'err');
-        },
-      );
-    } catch (err) {
-      this.status((err as Error).message.split('\n')[0]!, 'err');
-    }
-  }
-
-  quit(): void {
-    const s = this.s;
-    if (this.quitting) return;
-    if (s.activeRuns.length) {
-      return this.d.dispatch({
-        type: 'overlay',
-        overlay: {
-          kind: 'confirm',
-          title: 'quit?',
-          lines: [`${s.activeRuns.length} run(s) active (#${s.activeRuns.join(', #')}): quitting stops them`, 'their running tasks end KILL and can be recovered'],
-          intent: { type: 'quit' },
-        },
-      });
-    }
-    this.quitting = true;
-    this.d.exit();
-  }
-
-  private async stopAndExit(): Promise<void> {
-    this.quitting = true;
-    this.status('stopping runs…', 'warn');
-    await this.d.engine.stopAll();
-    this.coalescer.drain();
-    this.d.exit();
   }
 
   async openSymbol(code: string, date?: number): Promise<void> {
