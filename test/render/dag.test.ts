@@ -5,6 +5,8 @@ import { STATUS_STYLES, statusStyle } from '../../src/render/status.js';
 import { TASK_STATES, WORKFLOW_STATES } from '../../src/workflow/states.js';
 import { makeTheme } from '../../src/render/theme.js';
 import { visibleWidth } from '../../src/render/text.js';
+import { boxChar, U, D, L, R } from '../../src/render/dag-model.js';
+import { rng } from '../analysis/candles/bars-fixtures.js';
 
 const diamond: DagNode[] = [
   { id: 'train', label: 'train', deps: ['features', 'signals'], status: 'PENDING' },
@@ -103,4 +105,78 @@ describe('layered box DAG', () => {
     expect(r.lines.find((l) => l.includes('train'))!.indexOf('train')).toBeGreaterThan(row.indexOf('download') + 30);
     expect(renderDagBoxes(diamond, { width: 30 }).fits).toBe(false);
   });
+
+  it('draws every edge, and lines of two tasks meet only at crossings or into a common child (random DAGs)', () => {
+    for (let seed = 1; seed <= 150; seed++) {
+      const r = rng(seed);
+      const n = 3 + Math.floor(r() * 12);
+      const nodes: DagNode[] = [];
+      for (let i = 0; i < n; i++) {
+        const deps = nodes.filter(() => r() < 0.25).slice(0, 3).map((x) => x.id);
+        nodes.push({ id: `t${i}`, label: `t${i}`, deps, status: 'SUCCESS' });
+      }
+      const { lines, owners } = renderDagBoxes(nodes, { width: 1000, owners: true });
+      const why = (what: string) => `seed ${seed}: ${what}\n${lines.join('\n')}`;
+      // Following the lines out of each task reaches every one of its children.
+      for (const node of nodes)
+        for (const c of nodes.filter((x) => x.deps.includes(node.id))) expect(traceEdges(lines, node.id), why(`${node.id} -> ${c.id} missing`)).toContain(c.id);
+      // Lines of two tasks share a cell only where they cross (one straight across, the other
+      // straight down) or where both run into a common child; never where they could be mistaken
+      // for one another.
+      for (const [cell, here] of owners!) {
+        const sources = [...new Set(here.map((o) => o.source))];
+        if (sources.length < 2) continue;
+        const ways = (src: string) => here.filter((o) => o.source === src).reduce((m, o) => m | o.mask, 0);
+        const intoCommon = (group: string[]) =>
+          group.length < 2 || here.some((o) => o.target !== '*' && group.every((src) => here.some((p) => p.source === src && p.target === o.target)));
+        const down = sources.filter((src) => ways(src) === (U | D));
+        const across = sources.filter((src) => ways(src) === (L | R));
+        const crossing = down.length === 1 && across.length === sources.length - 1 && intoCommon(across);
+        expect(crossing || intoCommon(sources), why(`${sources.join(' and ')} share ${cell}: ${JSON.stringify(here)}`)).toBe(true);
+      }
+    }
+  });
 });
+
+/** The tasks reached following the lines out of `id`'s box in a plain box layout, every way at every junction. */
+function traceEdges(lines: string[], id: string): string[] {
+  const grid = lines.map((l) => [...l]);
+  const at = (x: number, y: number) => grid[y]?.[x] ?? ' ';
+  const maskOf = new Map<string, number>();
+  for (let m = 1; m < 16; m++) maskOf.set(boxChar(m), m);
+  // Boxes: a label row `│ ✔ name │` between a top `┌` and a bottom `└`; their cells are walls.
+  const boxes: { x0: number; x1: number; y: number; label: string }[] = [];
+  grid.forEach((row, y) =>
+    row.forEach((ch, x) => {
+      if (ch !== '┌') return;
+      let x1 = x + 1;
+      while (at(x1, y) !== '┐') x1++;
+      boxes.push({ x0: x, x1, y, label: grid[y + 1]!.slice(x + 4, x1).join('').trim() });
+    }),
+  );
+  const inBox = (x: number, y: number) => boxes.find((b) => x >= b.x0 && x <= b.x1 && y >= b.y && y <= b.y + 2);
+  const from = boxes.find((b) => b.label === id)!;
+  const found = new Set<string>();
+  const seen = new Set<string>();
+  const step: Record<number, [number, number]> = { [U]: [0, -1], [D]: [0, 1], [L]: [-1, 0], [R]: [1, 0] };
+  const back: Record<number, number> = { [U]: D, [D]: U, [L]: R, [R]: L };
+  const todo: [number, number, number][] = [[from.x1 + 1, from.y + 1, R]];
+  while (todo.length) {
+    const [x, y, dir] = todo.pop()!;
+    const key = `${x},${y},${dir}`;
+    if (seen.has(key) || inBox(x, y)) continue;
+    seen.add(key);
+    const ch = at(x, y);
+    if (ch === '▸') {
+      const t = inBox(x + 1, y);
+      if (t) found.add(t.label);
+      continue;
+    }
+    const m = maskOf.get(ch);
+    if (!m || !(m & back[dir]!)) continue; // the line does not come in this way
+    const outs = [U, D, L, R].filter((d) => m & d && d !== back[dir]);
+    for (const d of outs) todo.push([x + step[d]![0], y + step[d]![1], d]);
+  }
+  return [...found].sort();
+}
+
