@@ -23,6 +23,8 @@
  * - Two top-level awaits cannot be in a script: yoga-layout's (its WebAssembly; the loader awaits
  *   a `yogaReady` promise before anything uses Yoga) and Ink's React-devtools hook, which only
  *   runs with DEV=true (the loader then takes the unbundled path, where it works as usual).
+ * - Ink's per-frame work is cut down: its caches and unchanged rows kept across frames, its
+ *   incremental writer fixed. These and the await edits live in tui-patches.mjs.
  * - Native addons and the AWS SDK stay external packages, required when first used.
  * - React's production build (NODE_ENV=production), as any shipped React app; unbundled runs
  *   (tests through ink-testing-library, QUANTFLOW_TUI_BUNDLE=0) keep React's development build.
@@ -138,7 +140,7 @@ export async function bundleTui(opts = {}) {
       },
     ],
   });
-  if (patched.size !== PATCHES.length) throw new Error('bundle-tui: a patch did not apply (yoga-layout or ink changed); update PATCHES');
+  if (patched.size !== PATCHES.length) throw new Error('bundle-tui: a patch did not apply (yoga-layout or ink changed); update scripts/tui-patches.mjs');
   const code = result.outputFiles.find((f) => f.path === outfile)?.contents;
   if (!code) throw new Error('bundle-tui: esbuild wrote no main.cjs');
   // A script run from a V8 code cache cannot import() (Node 20 loses the callback), so every lazy
