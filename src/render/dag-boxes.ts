@@ -285,8 +285,19 @@ export function renderDagBoxes(nodes: DagNode[], opts: BoxLayoutOptions): { line
   const lines: string[] = [];
   for (const row of canvas) {
     const cells = row.slice(off, off + opts.width);
+    // One SGR pair a run of cells with the same style, not a pair a cell.
     let s = '';
-    for (const c of cells) s += c.tok ? theme.paint(c.tok, c.ch) : c.ch;
+    let run = '';
+    let tok: Token | undefined;
+    for (const c of cells) {
+      if (c.tok !== tok) {
+        s += tok ? theme.paint(tok, run) : run;
+        run = '';
+        tok = c.tok;
+      }
+      run += c.ch;
+    }
+    s += tok ? theme.paint(tok, run) : run;
     lines.push(fit(s, opts.width));
   }
   // Drop trailing blank rows.

@@ -4,7 +4,7 @@ import { renderDagBoxes } from '../../src/render/dag-boxes.js';
 import { STATUS_STYLES, statusStyle } from '../../src/render/status.js';
 import { TASK_STATES, WORKFLOW_STATES } from '../../src/workflow/states.js';
 import { makeTheme } from '../../src/render/theme.js';
-import { visibleWidth } from '../../src/render/text.js';
+import { stripAnsi, visibleWidth } from '../../src/render/text.js';
 import { boxChar, U, D, L, R } from '../../src/render/dag-model.js';
 import { rng } from '../analysis/candles/bars-fixtures.js';
 
@@ -104,6 +104,15 @@ describe('layered box DAG', () => {
     expect(row.indexOf('download')).toBeLessThan(10);
     expect(r.lines.find((l) => l.includes('train'))!.indexOf('train')).toBeGreaterThan(row.indexOf('download') + 30);
     expect(renderDagBoxes(diamond, { width: 30 }).fits).toBe(false);
+  });
+
+  it('in colour draws the same characters, with one style code a run of cells rather than a cell', () => {
+    const plain = renderDagBoxes(diamond, { width: 100, selected: 'signals' }).lines;
+    const colour = renderDagBoxes(diamond, { width: 100, selected: 'signals', theme: makeTheme({ color: true }) }).lines;
+    expect(colour.map(stripAnsi)).toEqual(plain);
+    const box = colour.find((l) => l.includes('features'))!;
+    expect(box).toContain('\x1b[31m'); // the failed task's box is red
+    expect((box.match(/\x1b\[/g) ?? []).length).toBeLessThan(12);
   });
 
   it('draws every edge, and lines of two tasks meet only at crossings or into a common child (random DAGs)', () => {
