@@ -114,8 +114,8 @@ interface Net {
  * of its own in the gap: its exit runs along its source's row to the lane, and its edges run from
  * the lane along the targets' rows into them. The layers' rows are staggered, so an exit row is
  * never an entry row, and lines of two nets meet only where they cross or where both run into the
- * same target. Lanes are ordered for the fewest crossings (every order is tried for up to 6 lanes;
- * beyond that sources take lanes top to bottom).
+ * same target. Lanes are ordered for the fewest crossings: every order is tried for up to 6 lanes;
+ * beyond that, from top to bottom, neighbours swap while that removes crossings.
  */
 function routeChannel(edges: [string, string][], layer: Slot[], rowOf: Map<string, number>): { nets: Net[]; lanes: number } {
   const nets: Net[] = [];
@@ -124,11 +124,22 @@ function routeChannel(edges: [string, string][], layer: Slot[], rowOf: Map<strin
     if (targets.length) nets.push({ id: s.id, row: rowOf.get(s.id)!, targets });
   }
   let best = nets;
+  let bestCost = crossings(nets);
   if (nets.length > 1 && nets.length <= 6) {
-    let bestCost = crossings(nets);
     for (const order of permutations(nets)) {
       const c = crossings(order);
       if (c < bestCost) [best, bestCost] = [order, c];
+    }
+  } else {
+    // Too many orders to try: swap neighbouring lanes while that removes crossings.
+    best = nets.slice();
+    for (let improved = true; improved; ) {
+      improved = false;
+      for (let i = 0; i + 1 < best.length; i++) {
+        const swapped = [...best.slice(0, i), best[i + 1]!, best[i]!, ...best.slice(i + 2)];
+        const c = crossings(swapped);
+        if (c < bestCost) [best, bestCost, improved] = [swapped, c, true];
+      }
     }
   }
   best.forEach((n, i) => (n.lane = i));
