@@ -196,7 +196,10 @@ function geometry(layered: ReturnType<typeof layerNodes>, bw: number) {
   return { bw, channels, xOf, where, totalW: x, totalH: Math.max(1, ...layers.map((ly, l) => ly.length * slotH + drop(l))) };
 }
 
-export function renderDagBoxes(nodes: DagNode[], opts: BoxLayoutOptions): { lines: string[]; fits: boolean; totalWidth: number; owners?: Map<string, CellOwner[]> } {
+export function renderDagBoxes(
+  nodes: DagNode[],
+  opts: BoxLayoutOptions,
+): { lines: string[]; fits: boolean; totalWidth: number; /** Each task's box: its top row. */ boxTop: Map<string, number>; owners?: Map<string, CellOwner[]> } {
   const theme = opts.theme ?? plainTheme;
   const byId = new Map(nodes.map((n) => [n.id, n]));
   let layered = opts.layoutKey ? layerCache.get(opts.layoutKey) : undefined;
@@ -313,5 +316,7 @@ export function renderDagBoxes(nodes: DagNode[], opts: BoxLayoutOptions): { line
   }
   // Drop trailing blank rows.
   while (lines.length > 1 && lines[lines.length - 1]!.trim() === '') lines.pop();
-  return { lines, fits: totalW <= opts.width, totalWidth: totalW, owners };
+  const boxTop = new Map<string, number>();
+  for (const [id, p] of where) if (!id.startsWith('~')) boxTop.set(id, p.y);
+  return { lines, fits: totalW <= opts.width, totalWidth: totalW, boxTop, owners };
 }

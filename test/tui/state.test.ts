@@ -151,3 +151,30 @@ describe('event coalescing', () => {
     c.dispose();
   });
 });
+
+describe('DAG box layout on screen', () => {
+  it('keeps the selected task in view when the graph is taller than the screen', async () => {
+    const { renderScreen } = await import('../../src/tui/views/screen.js');
+    const { makeTheme } = await import('../../src/render/theme.js');
+    // Three wide layers of 8 tasks: 8 boxes a layer are 32+ rows, more than 80x24 shows.
+    const many: DagTask[] = [];
+    for (let i = 0; i < 24; i++) {
+      const layer = Math.floor(i / 8);
+      many.push({ id: `t${i}`, name: `t${i}`, deps: layer ? [`t${i - 8}`] : [], type: 'SHELL', indent: 0, maxAttempts: 1 });
+    }
+    let s = reducer(initialState({ cols: 80, rows: 24 }), { type: 'open-dag', file: '/w.yaml', workflow: 'w', tasks: many, params: {} });
+    s = reducer(s, { type: 'toggle-layout' });
+    const plain = makeTheme({ color: false });
+    const top = renderScreen(s, plain, 0).join('\n');
+    expect(top).toContain('┃ ○ t0');
+    expect(top).not.toContain('t7 ');
+    s = reducer(s, { type: 'move-to', index: many.findIndex((t) => t.id === 't7') });
+    const bottom = renderScreen(s, plain, 0);
+    const row = bottom.findIndex((l) => l.includes('┃ ○ t7'));
+    expect(row).toBeGreaterThan(0);
+    // Its whole box is drawn, above the footer lines.
+    expect(bottom[row - 1]).toContain('┏');
+    expect(bottom[row + 1]).toContain('┗');
+    expect(bottom.join('\n')).not.toContain('┃ ○ t0');
+  });
+});

@@ -57,7 +57,11 @@ export function dagView(s: State, ctx: ViewCtx, nodes: DagNode[] = dagNodes(s, c
   let body: string[];
   if (d.layout === 'boxes') {
     const r = renderDagBoxes(nodes, { width, theme, selected: selId, spinnerFrame: s.spinner, offsetX: d.offsetX, layoutKey: d.tasks });
-    body = r.lines.slice(0, h);
+    // The rows follow the selection: its box (3 rows) stays on screen, above the hint line.
+    const room = r.fits ? h : h - 1;
+    const selTop = selId ? (r.boxTop.get(selId) ?? 0) : 0;
+    const top = Math.max(0, Math.min(selTop + 3 - room, r.lines.length - room));
+    body = r.lines.slice(top, top + room);
     while (body.length < h) body.push('');
     if (!r.fits) body[h - 1] = theme.paint('dim', `(wider than the screen: ←/→ pan; v: graph layout)`);
   } else {
