@@ -168,6 +168,8 @@ export async function runAttempt(req: AttemptRequest): Promise<AttemptOutcome> {
       runChild: (childReq) =>
         exec.runChild(id, signal, childReq, req.previousChildRunId, (childRunId) => {
           store.updateTask(id, { childRunId });
+          // As DolphinScheduler's SubProcess log: which instance runs the child (its tasks have their own logs).
+          log('system', `sub-workflow ${childReq.workflow.name} ${childRunId === req.previousChildRunId ? 'continues as' : 'runs as'} run #${childRunId}`);
           exec.emitTask(def, id, 'RUNNING_EXECUTION', attempt, { childRunId });
         }),
     };

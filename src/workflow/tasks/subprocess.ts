@@ -19,6 +19,7 @@ export const subprocessExecutor: TaskExecutor = {
     for (const p of ctx.task.localParams) if (p.direct === 'IN' && ctx.params[p.prop] !== undefined) params[p.prop] = ctx.params[p.prop]!;
     const r = await ctx.runChild({ workflow: child, params, varPool: { ...ctx.varPool } });
     const state = r.state === 'SUCCESS' ? 'SUCCESS' : r.state === 'KILL' ? 'KILL' : 'FAILURE';
+    if (state === 'SUCCESS') ctx.log('system', `sub-workflow run #${r.runId} ended SUCCESS`);
     // DolphinScheduler >= 3.2 (PR #14552, WorkflowExecuteThreadPool.crossWorkflowParameterPassing): the
     // task's varPool becomes the child instance's varPool, i.e. the merged OUT values of the child's end
     // tasks (WorkflowExecuteRunnable.submitPostNode). The parent's downstream tasks see them without an

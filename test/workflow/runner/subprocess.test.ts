@@ -48,6 +48,9 @@ describe('SubProcess', () => {
     expect(s2.state).toBe('SUCCESS');
     expect(s2.tasks.find((t) => t.name === 'sub')!.childRunId).toBe(sub.childRunId);
     expect(store.getRun(sub.childRunId!)!.state).toBe('SUCCESS');
+    // The SubProcess task's own log names the child run: started, continued on recover, ended.
+    const subLog = store.logLines(s1.id, 'sub').map((l) => l.line);
+    expect(subLog).toEqual(expect.arrayContaining([`sub-workflow child runs as run #${sub.childRunId}`, `sub-workflow child continues as run #${sub.childRunId}`, `sub-workflow run #${sub.childRunId} ended SUCCESS`]));
     // The child's OUT value, declared OUT on the SubProcess task, flows to the parent's downstream.
     expect(readFileSync(join(dir, 'after.txt'), 'utf8').trim()).toBe('result=done');
   });
