@@ -6,7 +6,7 @@
  * lines), so they differ without colour; colours follow the red-up or green-up convention.
  */
 import { resample, sma, bollinger, type OhlcvSeries, type DenseSeries, type Period } from './resample.js';
-import { plainTheme, makeTheme, type Theme, type Token, type UpColorConvention } from './theme.js';
+import { paintRuns, plainTheme, makeTheme, type Theme, type Token, type UpColorConvention } from './theme.js';
 import { fit, compactNumber, formatDate, visibleWidth } from './text.js';
 
 export type Overlay = { kind: 'ma'; period: number } | { kind: 'boll'; period?: number; k?: number };
@@ -68,21 +68,6 @@ interface Cell {
   tok?: Token;
 }
 
-function paintRow(cells: Cell[], theme: Theme): string {
-  if (!theme.color) return cells.map((c) => c.ch).join('');
-  let out = '';
-  let run = '';
-  let tok: Token | undefined;
-  for (const c of cells) {
-    if (c.tok !== tok) {
-      out += tok ? theme.paint(tok, run) : run;
-      run = '';
-      tok = c.tok;
-    }
-    run += c.ch;
-  }
-  return out + (tok ? theme.paint(tok, run) : run);
-}
 
 function choosePeriod(s: OhlcvSeries, end: number, plotW: number, want: Period | 'auto'): { period: Period; dense: DenseSeries } {
   if (want !== 'auto') return { period: want, dense: resample(s, want, 0, end) };
@@ -229,7 +214,7 @@ export function renderCandleChart(s: OhlcvSeries, opts: CandleOptions): { lines:
   } else head += 'no bars';
   if (legend.length) head += '  ' + legend.join(' ');
   out.push(fit(head, width));
-  out.push(fit(' '.repeat(axisW) + paintRow(markerRow, theme), width));
+  out.push(fit(' '.repeat(axisW) + paintRuns(markerRow, theme), width));
 
   const labelEvery = priceRows >= 12 ? 4 : 3;
   for (let r = 0; r < priceRows; r++) {
@@ -237,7 +222,7 @@ export function renderCandleChart(s: OhlcvSeries, opts: CandleOptions): { lines:
     const labelled = r % labelEvery === 0 || r === priceRows - 1;
     const price = min + ((rb * 2 + 1) / halves) * (max - min);
     const axis = labelled ? `${formatPrice(price, decimals).padStart(labelW)} ┤` : `${' '.repeat(labelW)} │`;
-    out.push(fit(theme.paint('dim', axis) + paintRow(grid[r]!, theme), width));
+    out.push(fit(theme.paint('dim', axis) + paintRuns(grid[r]!, theme), width));
   }
 
   // Volume pane.
@@ -255,7 +240,7 @@ export function renderCandleChart(s: OhlcvSeries, opts: CandleOptions): { lines:
       cells[c] = { ch: filled === 2 ? (up ? '║' : '┃') : up ? '╥' : '╻', tok: up ? 'up' : 'down' };
     }
     const axis = r === 0 ? `${compactNumber(maxVol).padStart(labelW)} ┤` : `${(r === volRows - 1 ? 'vol' : '').padStart(labelW)} │`;
-    out.push(fit(theme.paint('dim', axis) + paintRow(cells, theme), width));
+    out.push(fit(theme.paint('dim', axis) + paintRuns(cells, theme), width));
   }
 
   // Date axis: a label where the month (days, weeks) or the year (months) changes, never overlapping.

@@ -5,7 +5,7 @@
  * for each source, see routeChannel) drawn on a direction-mask canvas with an arrow into the
  * target. `fits` says whether it fits the width; `offsetX` pans horizontally.
  */
-import { plainTheme, type Theme, type Token } from './theme.js';
+import { paintRuns, plainTheme, type Theme, type Token } from './theme.js';
 import { statusGlyph, statusStyle } from './status.js';
 import { fit, truncate, visibleWidth } from './text.js';
 import { topoSort, childrenOf, boxChar, U, D, L, R, type DagNode } from './dag-model.js';
@@ -298,21 +298,7 @@ export function renderDagBoxes(
   const off = Math.max(0, Math.min(opts.offsetX ?? 0, Math.max(0, totalW - opts.width)));
   const lines: string[] = [];
   for (const row of canvas) {
-    const cells = row.slice(off, off + opts.width);
-    // One SGR pair a run of cells with the same style, not a pair a cell.
-    let s = '';
-    let run = '';
-    let tok: Token | undefined;
-    for (const c of cells) {
-      if (c.tok !== tok) {
-        s += tok ? theme.paint(tok, run) : run;
-        run = '';
-        tok = c.tok;
-      }
-      run += c.ch;
-    }
-    s += tok ? theme.paint(tok, run) : run;
-    lines.push(fit(s, opts.width));
+    lines.push(fit(paintRuns(row.slice(off, off + opts.width), theme), opts.width));
   }
   // Drop trailing blank rows.
   while (lines.length > 1 && lines[lines.length - 1]!.trim() === '') lines.pop();

@@ -71,6 +71,23 @@ export function makeTheme(opts: { color?: boolean; convention?: UpColorConventio
 
 export const plainTheme: Theme = makeTheme({ color: false });
 
+/** A row of cells as text, with one style code a run of cells of the same style (not one a cell). */
+export function paintRuns(cells: readonly { ch: string; tok?: Token }[], theme: Theme): string {
+  if (!theme.color) return cells.map((c) => c.ch).join('');
+  let out = '';
+  let run = '';
+  let tok: Token | undefined;
+  for (const c of cells) {
+    if (c.tok !== tok) {
+      out += tok ? theme.paint(tok, run) : run;
+      run = '';
+      tok = c.tok;
+    }
+    run += c.ch;
+  }
+  return out + (tok ? theme.paint(tok, run) : run);
+}
+
 /** Whether to colour output on `stream`, honouring --no-color, NO_COLOR, FORCE_COLOR and TERM=dumb. */
 export function colorEnabled(
   opts: { noColorFlag?: boolean; env?: NodeJS.ProcessEnv; isTTY?: boolean } = {},

@@ -44,19 +44,16 @@ export class Controller {
   constructor(deps: ControllerDeps) {
     this.state = deps.initial;
     this.d = { engine: deps.engine, exit: deps.exit, dispatch: (a) => this.dispatch(a) };
-    this.research = new ResearchLoader({
+    // What the research loader and the run control share: the engine and the store.
+    const shared = {
       engine: deps.engine,
       dispatch: this.d.dispatch,
       state: () => this.state,
-      status: (text, level) => this.status(text, level),
-      now: deps.now,
-      fetchQuotes: deps.fetchQuotes,
-    });
+      status: (text: string, level?: 'info' | 'warn' | 'err') => this.status(text, level),
+    };
+    this.research = new ResearchLoader({ ...shared, now: deps.now, fetchQuotes: deps.fetchQuotes });
     this.runs = new RunControl({
-      engine: deps.engine,
-      dispatch: this.d.dispatch,
-      state: () => this.state,
-      status: (text, level) => this.status(text, level),
+      ...shared,
       exit: deps.exit,
       // The run changed the workflows' last runs, not their files: no re-read and re-parse of
       // every YAML file (R on the Workflows screen does that).
