@@ -1,12 +1,13 @@
 /**
  * Loads the TUI's start-up bundle, dist/tui-bundle/main.cjs (scripts/bundle-tui.mjs), with a V8
- * code cache next to it (main.cjs.<hash>.cache): the first start after a build compiles it and,
- * right after its first frame, saves what V8 compiled; later starts skip that compiling (about
- * 60 ms). Any problem with the cache only means compiling again.
+ * code cache next to it (main.cjs.<hash>.cache), or, where the install is read-only (a global
+ * npm install), in the user's cache folder: the first start after a build compiles it and, right
+ * after its first frame, saves what V8 compiled; later starts skip that compiling (about 60 ms).
+ * Any problem with the cache only means compiling again.
  */
-import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 
@@ -51,13 +52,8 @@ export async function loadBundle<T>(b: FreshBundle): Promise<T> {
   const source = readFileSync(b.script, 'utf8');
   // The build's hash of this very source (its first line), never a manifest of another build.
   const hash = /^\/\/qf-bundle ([0-9a-f]+)\n/.exec(source)?.[1] ?? 'none';
-  const cachePath = `${b.script}.${hash}.cache`;
-  let cachedData: Buffer | undefined;
-  try {
-    cachedData = readFileSync(cachePath);
-  } catch {
-    cachedData = undefined;
-  }
+  const places = codeCachePlaces(b.script, hash);
+  const cachedData = readCodeCache(places);
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __qfBundleUrl) {${source}\n})`, {
     filename: b.script,
     // No importModuleDynamically: Node 20 drops it for a script compiled from a code cache, so the
@@ -74,16 +70,56 @@ export async function loadBundle<T>(b: FreshBundle): Promise<T> {
     // the cache holds the code of the whole start-up path.
     void loaded.then(() =>
       setTimeout(() => {
-        try {
-          const tmp = `${cachePath}.${process.pid}.tmp`;
-          writeFileSync(tmp, script.createCachedData());
-          renameSync(tmp, cachePath);
-        } catch {
-          // a read-only install: compile each time
-        }
+        writeCodeCache(places, script.createCachedData());
       }, 0),
       () => undefined, // the caller gets the error
     );
   }
   return loaded;
+}
+
+/** Where the bundle's code cache may be, in order: beside the bundle, then the user's cache folder. */
+export function codeCachePlaces(script: string, hash: string, env: NodeJS.ProcessEnv = process.env): string[] {
+  const cacheHome = env.XDG_CACHE_HOME || (env.HOME ? join(env.HOME, '.cache') : undefined);
+  return [`${script}.${hash}.cache`, ...(cacheHome ? [join(cacheHome, 'quantflow', `tui-bundle.${hash}.cache`)] : [])];
+}
+
+export function readCodeCache(places: string[]): Buffer | undefined {
+  for (const p of places) {
+    try {
+      return readFileSync(p);
+    } catch {
+      // not there: the next place
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Writes the cache, atomically, to the first place that takes it and returns that place (undefined
+ * when none does: compile each time). In the user's folder, caches of other builds beyond the
+ * three newest go (several installs may share the folder).
+ */
+export function writeCodeCache(places: string[], data: Buffer): string | undefined {
+  for (const [i, p] of places.entries()) {
+    try {
+      mkdirSync(dirname(p), { recursive: true });
+      const tmp = `${p}.${process.pid}.tmp`;
+      writeFileSync(tmp, data);
+      renameSync(tmp, p);
+      if (i > 0) {
+        const dir = dirname(p);
+        const old = readdirSync(dir)
+          .filter((f) => /^tui-bundle\.[0-9a-f]+\.cache$/.test(f) && join(dir, f) !== p)
+          .map((f) => ({ f, t: statSync(join(dir, f)).mtimeMs }))
+          .sort((a, b) => b.t - a.t)
+          .slice(2);
+        for (const { f } of old) rmSync(join(dir, f), { force: true });
+      }
+      return p;
+    } catch {
+      // read-only here: the next place
+    }
+  }
+  return undefined;
 }

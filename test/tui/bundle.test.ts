@@ -6,7 +6,7 @@
  */
 import { describe, it, expect, afterEach } from 'vitest';
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repoRoot, tempDir } from '../support/fs.js';
@@ -73,6 +73,39 @@ describe('TUI start-up bundle', () => {
       // tsc (or the test transpile) rewrote a.js after the bundle was built.
       utimesSync(join(t.dir, 'dist', 'tui', 'a.js'), new Date(builtAt + 5_000), new Date(builtAt + 5_000));
       expect(freshBundle(dist)).toBeUndefined();
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('keeps its code cache in the user cache folder when the install is read-only, and reads it from there', async () => {
+    const { codeCachePlaces, readCodeCache, writeCodeCache } = await distBundle();
+    const t = tempDir('qf-codecache-');
+    try {
+      expect(codeCachePlaces('/opt/qf/dist/tui-bundle/main.cjs', 'ab12', { HOME: '/home/q' })).toEqual([
+        '/opt/qf/dist/tui-bundle/main.cjs.ab12.cache',
+        '/home/q/.cache/quantflow/tui-bundle.ab12.cache',
+      ]);
+      expect(codeCachePlaces('/x/main.cjs', 'ab12', { XDG_CACHE_HOME: '/c', HOME: '/home/q' })[1]).toBe('/c/quantflow/tui-bundle.ab12.cache');
+      // A folder that cannot be written, even by root: its parent is a file.
+      writeFileSync(join(t.dir, 'a-file'), '');
+      const readOnly = join(t.dir, 'a-file', 'dist', 'tui-bundle', 'main.cjs');
+      const env = { XDG_CACHE_HOME: join(t.dir, 'cache') };
+      const places = codeCachePlaces(readOnly, 'cd34', env);
+      expect(readCodeCache(places)).toBeUndefined();
+      expect(writeCodeCache(places, Buffer.from('v8 data'))).toBe(join(t.dir, 'cache', 'quantflow', 'tui-bundle.cd34.cache'));
+      expect(readCodeCache(places)?.toString()).toBe('v8 data');
+      // Other builds' caches in the shared folder: the three newest stay.
+      for (const [i, h] of ['01', '02', '03', '04'].entries()) {
+        const p = codeCachePlaces(readOnly, h, env);
+        writeCodeCache(p, Buffer.from(h));
+        utimesSync(p[1]!, new Date(Date.now() - (10 - i) * 1000), new Date(Date.now() - (10 - i) * 1000));
+      }
+      writeCodeCache(places, Buffer.from('v8 data'));
+      const left = readdirSync(join(t.dir, 'cache', 'quantflow')).sort();
+      expect(left).toEqual(['tui-bundle.03.cache', 'tui-bundle.04.cache', 'tui-bundle.cd34.cache']);
+      // Nowhere to write: no error, compile each time.
+      expect(writeCodeCache([readOnly + '.cache'], Buffer.from('x'))).toBeUndefined();
     } finally {
       t.cleanup();
     }
