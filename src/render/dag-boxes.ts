@@ -193,7 +193,9 @@ function geometry(layered: ReturnType<typeof layerNodes>, bw: number) {
   });
   const where = new Map<string, { x: number; y: number }>();
   layers.forEach((ly, l) => ly.forEach((s, i) => where.set(s.id, { x: xOf[l]!, y: i * slotH + drop(l) })));
-  return { bw, channels, xOf, where, totalW: x, totalH: Math.max(1, ...layers.map((ly, l) => ly.length * slotH + drop(l))) };
+  const boxTop = new Map<string, number>();
+  for (const [id, p] of where) if (!id.startsWith('~')) boxTop.set(id, p.y);
+  return { bw, channels, xOf, where, boxTop, totalW: x, totalH: Math.max(1, ...layers.map((ly, l) => ly.length * slotH + drop(l))) };
 }
 
 export function renderDagBoxes(
@@ -302,7 +304,5 @@ export function renderDagBoxes(
   }
   // Drop trailing blank rows.
   while (lines.length > 1 && lines[lines.length - 1]!.trim() === '') lines.pop();
-  const boxTop = new Map<string, number>();
-  for (const [id, p] of where) if (!id.startsWith('~')) boxTop.set(id, p.y);
-  return { lines, fits: totalW <= opts.width, totalWidth: totalW, boxTop, owners };
+  return { lines, fits: totalW <= opts.width, totalWidth: totalW, boxTop: geo.boxTop, owners };
 }

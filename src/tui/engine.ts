@@ -268,7 +268,9 @@ export class Engine {
       id: m.id,
       createdAt: m.createdAt,
       source: m.source,
-      detail: modelDetail(m),
+      labelKind: m.labelKind,
+      universe: m.universe,
+      dataRange: m.dataRange,
       metrics: m.metrics,
       importance: Object.entries(m.importance ?? {})
         .map(([k, v]) => [k, v.gain] as [string, number])
@@ -340,17 +342,4 @@ export class Engine {
       .sort((a, b) => a.name.localeCompare(b.name));
     return { items, occurrences: occ };
   }
-}
-
-/**
- * What the metrics were measured on first, then what the model predicts and its training days:
- * `test 2025-12-22..2025-12-30 (61 rows, 7 days) · next_close · signal days · train 2025-07-08..2025-12-10`
- */
-function modelDetail(m: { labelKind: string; universe: string; dataRange: Record<string, string | undefined>; metrics: Record<string, number | null> }): string {
-  const r = m.dataRange;
-  const span = (a?: string, b?: string) => (a && b ? `${a}..${b}` : undefined);
-  const size = m.metrics.rows != null ? ` (${m.metrics.rows} rows${m.metrics.days != null ? `, ${m.metrics.days} days` : ''})` : '';
-  const test = span(r.testFrom, r.testTo);
-  const train = span(r.trainFrom, r.trainTo);
-  return [test && `test ${test}${size}`, m.labelKind, m.universe === 'all' ? 'every stock' : 'signal days', train && `train ${train}`].filter(Boolean).join(' · ');
 }

@@ -75,8 +75,10 @@ export interface ModelItem {
   id: string;
   createdAt: string;
   source: string;
-  /** What it was trained for, on what, over which days: one line for the screen. */
-  detail?: string;
+  /** What it predicts, on which stocks, over which days (YYYY-MM-DD). */
+  labelKind?: string;
+  universe?: string;
+  dataRange?: { trainFrom?: string; trainTo?: string; testFrom?: string; testTo?: string };
   metrics: Record<string, number | null>;
   importance: [string, number][];
 }

@@ -3,6 +3,7 @@ import { renderTable } from '../../render/table.js';
 import { renderLine } from '../../render/line.js';
 import { fit } from '../../render/text.js';
 import { frameLines, type ViewCtx } from './common.js';
+import type { ModelItem } from '../types.js';
 
 export function modelView(s: State, ctx: ViewCtx): string[] {
   const { theme, width, height } = ctx;
@@ -18,7 +19,7 @@ export function modelView(s: State, ctx: ViewCtx): string[] {
   );
   const sel = m.items[m.sel];
   const lines = [...table];
-  if (sel?.detail) lines.push(theme.paint('dim', fit(sel.detail, width)));
+  if (sel) lines.push(theme.paint('dim', fit(modelDetail(sel), width)));
   const rest = height - lines.length;
   const impRows = Math.max(0, Math.min(sel?.importance.length ?? 0, Math.floor(rest / 2) - 1, 10));
   if (sel && impRows > 0) {
@@ -57,4 +58,18 @@ function formatMetric(v: number | null | undefined): string {
   if (v == null || !Number.isFinite(Number(v))) return '-';
   const n = Number(v);
   return Number.isInteger(n) ? String(n) : Math.abs(n) >= 1000 ? n.toFixed(0) : n.toFixed(4);
+}
+
+/**
+ * What the metrics were measured on first, then what the model predicts and its training days:
+ * `test 2025-12-22..2025-12-30 (61 rows, 7 days) · next_close · signal days · train 2025-07-08..2025-12-10`
+ */
+function modelDetail(m: ModelItem): string {
+  const r = m.dataRange ?? {};
+  const span = (a?: string, b?: string) => (a && b ? `${a}..${b}` : undefined);
+  const size = m.metrics.rows != null ? ` (${m.metrics.rows} rows${m.metrics.days != null ? `, ${m.metrics.days} days` : ''})` : '';
+  const test = span(r.testFrom, r.testTo);
+  const train = span(r.trainFrom, r.trainTo);
+  const universe = m.universe === undefined ? undefined : m.universe === 'all' ? 'every stock' : 'signal days';
+  return [test && `test ${test}${size}`, m.labelKind, universe, train && `train ${train}`].filter(Boolean).join(' · ');
 }
